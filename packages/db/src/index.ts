@@ -1,0 +1,10 @@
+export { createPrismaClient, type PrismaClient, type PrismaClientOptions } from "./client/create-prisma-client.ts";
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from "./embedded/embedded-postgres.ts";
+export { runMigrations, loadMigrations, defaultMigrationsDir, type Migration, type MigrationResult } from "./migrate/run-migrations.ts";
+export { openDatabase, checkDatabaseHealth, type Database, type DatabaseOptions, type DatabaseHealth } from "./open-database.ts";
+export { createSecretBox, parseSecretKey, loadOrCreateSecretKey, type SecretBox } from "./crypto/secret-box.ts";
+export { generateApiKey, hashApiKey, verifyApiKey, type GeneratedApiKey } from "./crypto/api-key.ts";
+export { DatabaseError, isDatabaseError, type DatabaseErrorCode } from "./errors/database-error.ts";
+export { toVectorLiteral } from "./vector/vector-literal.ts";
+export { recountKnowledgeBase, type KnowledgeBaseCounts } from "./repositories/recount-knowledge-base.ts";
+export * from "./generated/prisma/enums.ts";

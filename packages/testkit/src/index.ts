@@ -1,0 +1,2 @@
+export { services, requireService, type ServiceName } from "./services.ts";
+export { waitFor } from "./wait-for.ts";

@@ -68,7 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     db,
     host: "127.0.0.1",
     port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 16,
+    maxConnections: options.maxConnections ?? 64,
   });
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());

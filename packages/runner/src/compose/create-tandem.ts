@@ -1,0 +1,87 @@
+import { checkDatabaseHealth, createSecretBox, loadOrCreateSecretKey, openDatabase, type Database, type SecretBox } from "@tandem/db";
+import type { RuntimeConfig } from "../config/runtime-config.ts";
+import { createJobHandlers } from "../jobs/create-job-handlers.ts";
+import { jobCatalog, type TandemJobCatalog } from "../jobs/job-catalog.ts";
+import { createBullmqQueue } from "../queue/bullmq-queue.ts";
+import { createInProcessQueue } from "../queue/in-process-queue.ts";
+import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
+
+export type TandemRole = "web" | "worker";
+
+export interface HealthReport {
+  status: "ok" | "degraded";
+  version: string;
+  mode: RuntimeConfig["mode"];
+  role: TandemRole;
+  uptimeSeconds: number;
+  database: { ok: boolean; kind: Database["kind"]; latencyMs: number; error?: string };
+  queue: QueueHealth & { processesJobs: boolean };
+}
+
+/** Everything a Tandem process needs, composed once from the configuration. */
+export interface Tandem {
+  readonly config: RuntimeConfig;
+  readonly role: TandemRole;
+  readonly db: Database;
+  readonly queue: JobQueue<TandemJobCatalog>;
+  readonly secrets: SecretBox;
+  health(): Promise<HealthReport>;
+  /** Stops taking jobs, lets in-flight ones finish (up to the shutdown timeout), closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root. The web role processes jobs itself only in embedded mode; in scaled mode it
+ * enqueues to BullMQ and the worker role processes. The job handlers are the same objects either way.
+ */
+export async function createTandem(config: RuntimeConfig, role: TandemRole): Promise<Tandem> {
+  if (role === "worker" && config.queue.kind !== "bullmq") {
+    throw new Error(
+      "The worker needs REDIS_URL and DATABASE_URL (scaled mode). In embedded mode the web server runs jobs itself: use `npm start`.",
+    );
+  }
+  const startedAt = Date.now();
+  const db = await openDatabase({ url: config.database.url, dataDir: config.database.embeddedDir });
+  try {
+    const secrets = createSecretBox(await loadOrCreateSecretKey({ envValue: config.secretKey, stateDir: config.dataDir }));
+    const queue =
+      config.queue.kind === "bullmq"
+        ? createBullmqQueue({ catalog: jobCatalog, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix })
+        : createInProcessQueue({ catalog: jobCatalog });
+    const processesJobs = role === "worker" || config.webProcessesJobs;
+    if (processesJobs) {
+      await queue.process(createJobHandlers({ prisma: db.prisma }), { concurrency: config.jobConcurrency });
+    }
+
+    let closed: Promise<void> | null = null;
+    return {
+      config,
+      role,
+      db,
+      queue,
+      secrets,
+      async health() {
+        const [database, queueHealth] = await Promise.all([checkDatabaseHealth(db.prisma), queue.health()]);
+        return {
+          status: database.ok && queueHealth.ok ? "ok" : "degraded",
+          version: config.version,
+          mode: config.mode,
+          role,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          database: { ...database, kind: db.kind },
+          queue: { ...queueHealth, processesJobs },
+        };
+      },
+      close() {
+        closed ??= (async () => {
+          await queue.close({ timeoutMs: config.shutdownTimeoutMs });
+          await db.close();
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { isQueueError } from "../queue/queue-error.ts";
+import { findProjectRoot, resolveRuntimeConfig } from "./runtime-config.ts";
+
+describe("resolveRuntimeConfig", () => {
+  it("defaults to embedded mode: PGlite under .tandem, in-process jobs run by the web process", () => {
+    const config = resolveRuntimeConfig({});
+    const root = findProjectRoot(process.cwd());
+    expect(config.mode).toBe("embedded");
+    expect(config.dataDir).toBe(path.join(root, ".tandem"));
+    expect(config.database).toEqual({ url: undefined, embeddedDir: path.join(root, ".tandem", "pgdata") });
+    expect(config.queue).toEqual({ kind: "in-process" });
+    expect(config.webProcessesJobs).toBe(true);
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 3000 });
+    expect(config.jobConcurrency).toBe(4);
+  });
+
+  it("switches to scaled mode when REDIS_URL and DATABASE_URL are set", () => {
+    const config = resolveRuntimeConfig({
+      DATABASE_URL: "postgresql://tandem@db:5432/tandem",
+      REDIS_URL: "redis://cache:6379",
+      TANDEM_QUEUE_PREFIX: "prod",
+      PORT: "8080",
+    });
+    expect(config.mode).toBe("scaled");
+    expect(config.queue).toEqual({ kind: "bullmq", redisUrl: "redis://cache:6379", prefix: "prod" });
+    expect(config.webProcessesJobs).toBe(false);
+    expect(config.jobConcurrency).toBe(10);
+    expect(config.http.port).toBe(8080);
+  });
+
+  it("uses an external PostgreSQL with in-process jobs when only DATABASE_URL is set", () => {
+    const config = resolveRuntimeConfig({ DATABASE_URL: "postgres://localhost/tandem" });
+    expect(config.mode).toBe("embedded");
+    expect(config.database.url).toBe("postgres://localhost/tandem");
+    expect(config.queue.kind).toBe("in-process");
+  });
+
+  it("refuses REDIS_URL without DATABASE_URL and says what to set", () => {
+    const error = captureError(() => resolveRuntimeConfig({ REDIS_URL: "redis://127.0.0.1:6379" }));
+    expect(isQueueError(error) && error.code).toBe("config_invalid");
+    expect(String(error)).toContain("DATABASE_URL");
+  });
+
+  it("reports every invalid variable at once", () => {
+    const error = captureError(() => resolveRuntimeConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" }));
+    const message = String(error);
+    expect(message).toContain("PORT");
+    expect(message).toContain("DATABASE_URL: must be a postgresql:// URL");
+    expect(message).toContain("LOG_LEVEL");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(resolveRuntimeConfig({ DATABASE_URL: "", REDIS_URL: " " }).mode).toBe("embedded");
+  });
+});
+
+function captureError(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}

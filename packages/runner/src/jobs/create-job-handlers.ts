@@ -1,0 +1,18 @@
+import { recountKnowledgeBase, type PrismaClient } from "@tandem/db";
+import type { JobHandlers } from "../queue/job-queue.ts";
+import type { TandemJobCatalog } from "./job-catalog.ts";
+
+export interface JobDependencies {
+  prisma: PrismaClient;
+}
+
+/** The handler for each job in the catalog, wired to its dependencies. */
+export function createJobHandlers(dependencies: JobDependencies): JobHandlers<TandemJobCatalog> {
+  return {
+    "recount-knowledge-base": async ({ knowledgeBaseId }) => {
+      // A knowledge base deleted meanwhile is not an error: there is nothing left to count.
+      const counts = await recountKnowledgeBase(dependencies.prisma, knowledgeBaseId);
+      return counts ?? { skipped: "knowledge base no longer exists" };
+    },
+  };
+}

@@ -215,7 +215,7 @@ export function createInProcessQueue<C extends JobCatalog>(options: InProcessQue
       if (timedOut) {
         const running = [...jobs.values()].filter((entry) => entry.snapshot.status === "active");
         for (const entry of running) entry.controller?.abort(SHUTDOWN);
-        await Promise.all(running.map((entry) => entry.settled));
+        await Promise.all(running.flatMap((entry) => (entry.settled ? [entry.settled] : [])));
       }
       for (const entry of jobs.values()) if (entry.timer) clearTimeout(entry.timer);
       idleWaiters = [];

@@ -13,7 +13,7 @@ export interface JobContext {
   /** Aborted when the job is cancelled or the queue shuts down past its grace period. */
   readonly signal: AbortSignal;
   /** Reports progress, 0–100, visible through `getJob`. */
-  reportProgress(percent: number): Promise<void>;
+  readonly reportProgress: (percent: number) => Promise<void>;
 }
 
 export type JobHandler<P> = (payload: P, context: JobContext) => Promise<unknown>;

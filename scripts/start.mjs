@@ -27,7 +27,9 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 const installed = path.join(root, "node_modules", ".package-lock.json");
-if (!existsSync(installed)) step("Installing dependencies (first start only)", "npm", ["ci", "--no-audit", "--no-fund"]);
+// `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages (turbo's) out of the lock
+// file it writes, and `npm ci` then refuses that same lock file.
+if (!existsSync(installed)) step("Installing dependencies (first start only)", "npm", ["install", "--no-audit", "--no-fund"]);
 else if (mtime(path.join(root, "package-lock.json")) > mtime(installed)) {
   step("Updating dependencies", "npm", ["install", "--no-audit", "--no-fund"]);
 }

@@ -19,7 +19,7 @@ function step(title, command, args) {
 }
 
 if (!existsSync(path.join(root, "node_modules", ".package-lock.json"))) {
-  if (step("Installing dependencies", "npm", ["ci", "--no-audit", "--no-fund"]) !== 0) process.exit(1);
+  if (step("Installing dependencies", "npm", ["install", "--no-audit", "--no-fund"]) !== 0) process.exit(1);
 }
 
 for (const [title, command, args] of [

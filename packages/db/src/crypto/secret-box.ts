@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DatabaseError } from "../errors/database-error.ts";
 
@@ -71,11 +71,18 @@ export async function loadOrCreateSecretKey(options: { envValue?: string; stateD
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   await mkdir(options.stateDir, { recursive: true });
-  const key = randomBytes(KEY_BYTES);
-  await writeFile(keyPath, key.toString("base64"), { mode: 0o600, flag: "wx" }).catch(async (error: unknown) => {
-    // Another process created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  });
-  await chmod(keyPath, 0o600);
+  // Write the key to a private file first, then hard-link it into place: the link appears with the whole
+  // key or fails because another process got there first, so no process ever reads a half-written key.
+  const temporaryPath = `${keyPath}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(temporaryPath, randomBytes(KEY_BYTES).toString("base64"), { mode: 0o600, flag: "wx" });
+    await chmod(temporaryPath, 0o600);
+    await link(temporaryPath, keyPath).catch((error: unknown) => {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    });
+  } finally {
+    await rm(temporaryPath, { force: true });
+  }
   return parseSecretKey(await readFile(keyPath, "utf8"));
 }

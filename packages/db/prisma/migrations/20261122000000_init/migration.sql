@@ -1,5 +1,5 @@
 -- Tandem's initial schema. Hand-written in the format `prisma migrate deploy` accepts
--- (see docs/adr/0002-migrations-offline.md); tests/integration/db-schema.test.ts proves it matches schema.prisma.
+-- (see docs/adr/0002-migrations-offline.md); tests/integration/db/schema-*.test.ts prove it matches schema.prisma.
 
 -- Extensions: pgvector for embeddings, pg_trgm for fuzzy value matching.
 CREATE EXTENSION IF NOT EXISTS "vector";

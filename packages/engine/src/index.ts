@@ -1,3 +1,12 @@
-// The engine's server entry. The runtime (LangGraph), the node catalog and the model registry arrive
-// with their issues; the browser-safe schema is also available on its own as "@tandem/engine/schema".
+// The engine's server entry: validation, the node catalog and the LangGraph runtime.
+// The browser-safe part (document schema, node schemas) is also exported alone as "@tandem/engine/schema".
 export * from "./schema/index.ts";
+export { validateWorkflow } from "./validation/validate-workflow.ts";
+export type { WorkflowProblem, WorkflowValidation } from "./validation/workflow-problem.ts";
+export { runWorkflow, type RunWorkflowOptions, type RunOutcome } from "./runtime/run-workflow.ts";
+export type { RunEvent, RunEventSink, RunEventType } from "./runtime/run-events.ts";
+export type { NodeImplementation, NodeContext, NodeResult, NodeUsage } from "./runtime/node-implementation.ts";
+export { defineNode } from "./runtime/node-implementation.ts";
+export { defaultNodeCatalog, type NodeCatalog } from "./nodes/node-catalog.ts";
+export { validateRunInputs, type InputProblem } from "./nodes/start/validate-run-inputs.ts";
+export type { EngineServices, OutboundHttp, OutboundRequest, OutboundResponse, CodeSandbox, SandboxLimits } from "./ports/engine-services.ts";

@@ -1,12 +1,5 @@
-export {
-  WORKFLOW_SCHEMA_VERSION,
-  workflowKindSchema,
-  workflowNodeSchema,
-  workflowEdgeSchema,
-  workflowDocumentSchema,
-  emptyWorkflowDocument,
-  type WorkflowKind,
-  type WorkflowNode,
-  type WorkflowEdge,
-  type WorkflowDocument,
-} from "./workflow-document.ts";
+export * from "./workflow-document.ts";
+export * from "./node-schema.ts";
+export * from "./value-types.ts";
+export * from "./value-reference.ts";
+export { nodeSchemas, defaultNodeSchemaRegistry, type NodeType, type NodeSchemaRegistry } from "../nodes/node-schemas.ts";

@@ -1,0 +1,20 @@
+import type { NodeImplementation } from "../runtime/node-implementation.ts";
+import { answerNode } from "./answer/answer.node.ts";
+import { endNode } from "./end/end.node.ts";
+import { iterationNode } from "./iteration/iteration.node.ts";
+import type { NodeType } from "./node-schemas.ts";
+import { startNode } from "./start/start.node.ts";
+import { templateNode } from "./template/template.node.ts";
+
+/** The server implementation of every node type in node-schemas.ts (the compiler checks none is missing). */
+const implementations = {
+  start: startNode,
+  end: endNode,
+  answer: answerNode,
+  template: templateNode,
+  iteration: iterationNode,
+} as const satisfies Record<NodeType, NodeImplementation>;
+
+export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;
+
+export const defaultNodeCatalog: NodeCatalog = new Map<string, NodeImplementation>(Object.entries(implementations));

@@ -1,0 +1,24 @@
+import type { NodeSchema } from "../schema/node-schema.ts";
+import { answerSchema } from "./answer/answer.schema.ts";
+import { endSchema } from "./end/end.schema.ts";
+import { iterationSchema } from "./iteration/iteration.schema.ts";
+import { startSchema } from "./start/start.schema.ts";
+import { templateSchema } from "./template/template.schema.ts";
+
+/**
+ * Every node type's browser-safe schema: one line per type. The server catalog (node-catalog.ts) must
+ * have an implementation for each; the compiler enforces it.
+ */
+export const nodeSchemas = {
+  start: startSchema,
+  end: endSchema,
+  answer: answerSchema,
+  template: templateSchema,
+  iteration: iterationSchema,
+} as const satisfies Record<string, NodeSchema>;
+
+export type NodeType = keyof typeof nodeSchemas;
+
+export type NodeSchemaRegistry = ReadonlyMap<string, NodeSchema>;
+
+export const defaultNodeSchemaRegistry: NodeSchemaRegistry = new Map(Object.entries(nodeSchemas));

@@ -1,0 +1,208 @@
+import { Annotation, END, Send, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { defaultNodeCatalog, type NodeCatalog } from "../nodes/node-catalog.ts";
+import type { EngineServices } from "../ports/engine-services.ts";
+import type { WorkflowDocument } from "../schema/workflow-document.ts";
+import { compileGraph, type CompiledGraph } from "./compile-graph.ts";
+import { executeNode } from "./execute-node.ts";
+import type { ExecutionEnvironment } from "./execution-scope.ts";
+import type { NodeRecord, NodeRecords } from "./node-record.ts";
+import type { RunEventSink } from "./run-events.ts";
+import { stepGraph } from "./step-graph.ts";
+
+export interface RunWorkflowOptions {
+  runId: string;
+  /** A document that passed validateWorkflow. */
+  document: WorkflowDocument;
+  inputs: Record<string, unknown>;
+  /** Extra `sys.*` values: query, user_id, conversation_id, files, app_id. */
+  system?: Record<string, unknown>;
+  services: EngineServices;
+  onEvent: RunEventSink;
+  signal?: AbortSignal;
+  /** Persist a checkpoint after every step so a run whose process died resumes where it stopped. */
+  checkpointer?: BaseCheckpointSaver;
+  /** Continue from the run's last checkpoint instead of starting over. */
+  resume?: boolean;
+  catalog?: NodeCatalog;
+}
+
+export interface RunOutcome {
+  status: "succeeded" | "failed" | "stopped";
+  outputs: Record<string, unknown>;
+  error?: string;
+  failedNodeId?: string;
+  totalSteps: number;
+  totalTokens: number;
+  elapsedMs: number;
+}
+
+interface PendingNode {
+  nodeId: string;
+  predecessorNodeId: string | null;
+  /** The records this node reads, so the task is self-contained when resumed from a checkpoint. */
+  records: NodeRecords;
+}
+
+interface Failure {
+  nodeId: string;
+  error: string;
+}
+
+const RunState = Annotation.Root({
+  records: Annotation<NodeRecords>({ reducer: (left, right) => ({ ...left, ...right }), default: () => ({}) }),
+  pending: Annotation<PendingNode[]>({ reducer: (_left, right) => right, default: () => [] }),
+  executed: Annotation<number>({ reducer: (left, right) => left + right, default: () => 0 }),
+  failure: Annotation<Failure | null>({ reducer: (left, right) => right ?? left, default: () => null }),
+});
+type RunStateValue = typeof RunState.State;
+
+const compiledDocuments = new WeakMap<WorkflowDocument, CompiledGraph>();
+
+/**
+ * Runs a workflow. The graph is compiled to a LangGraph StateGraph of two steps: `advance` runs every
+ * ready pure node inline (templates, conditions, aggregators: no superstep per node), and `execute`
+ * runs one node with side effects (HTTP, models) as its own task, so LangGraph checkpoints it on its
+ * own and a resumed run never repeats it once it finished. See docs/adr/0006-engine-runtime.md.
+ */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutcome> {
+  const startedAt = Date.now();
+  const catalog = options.catalog ?? defaultNodeCatalog;
+  let graph = compiledDocuments.get(options.document);
+  if (!graph) {
+    graph = compileGraph(options.document.graph.nodes, options.document.graph.edges, catalog);
+    compiledDocuments.set(options.document, graph);
+  }
+  const compiled = graph;
+  const { maxSteps, maxDurationMs } = options.document.settings;
+  const timeLimit = AbortSignal.timeout(maxDurationMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeLimit]) : timeLimit;
+  let index = 0;
+  let totalTokens = 0;
+  const environment: ExecutionEnvironment = {
+    runId: options.runId,
+    services: options.services,
+    signal,
+    emit: (event) => {
+      if (event.type === "node-end" && event.usage) totalTokens += event.usage.tokensIn + event.usage.tokensOut;
+      options.onEvent(event);
+    },
+    system: { ...options.system, inputs: options.inputs, run_id: options.runId },
+    variables: options.document.variables,
+    catalog,
+    nextIndex: () => (index += 1),
+    runBody: (body, scope) => stepGraph(body, scope, environment, { inlineImpure: true }),
+  };
+
+  const advance = async (state: RunStateValue): Promise<Partial<RunStateValue>> => {
+    if (state.failure) return { pending: [] };
+    index = Math.max(index, state.executed);
+    const scope = { records: { ...state.records } };
+    const budget = maxSteps - state.executed;
+    const step = await stepGraph(compiled, scope, environment, { inlineImpure: false, budget });
+    const newRecords: NodeRecords = {};
+    for (const [id, record] of Object.entries(scope.records)) if (state.records[id] !== record) newRecords[id] = record;
+    const exceeded = step.executed >= budget && !step.failure && hasWork(compiled, scope.records);
+    const failure = step.failure
+      ? { nodeId: step.failure.nodeId, error: `${step.failure.title}: ${step.failure.error}` }
+      : exceeded
+        ? { nodeId: "", error: `The run reached its limit of ${maxSteps} steps. Raise settings.maxSteps if this is expected.` }
+        : null;
+    const pending = failure
+      ? []
+      : step.pending.map(({ entry, predecessorNodeId }) => ({
+          nodeId: entry.node.id,
+          predecessorNodeId,
+          records: pick(scope.records, entry.dependencies),
+        }));
+    return { records: newRecords, pending, executed: step.executed, failure };
+  };
+
+  const execute = async (task: PendingNode): Promise<Partial<RunStateValue>> => {
+    const entry = compiled.nodes.get(task.nodeId);
+    if (!entry) throw new Error(`Unknown node ${task.nodeId}`);
+    const record: NodeRecord = await executeNode(entry, { records: { ...task.records } }, environment, task.predecessorNodeId);
+    return {
+      records: { [task.nodeId]: record },
+      executed: 1,
+      ...(record.status === "failed" ? { failure: { nodeId: task.nodeId, error: `${entry.node.title || task.nodeId}: ${record.error ?? "failed"}` } } : {}),
+    };
+  };
+
+  const app = new StateGraph(RunState)
+    .addNode("advance", advance)
+    // A `Send` task receives its own payload instead of the state.
+    .addNode("execute", execute as unknown as (state: RunStateValue) => Promise<Partial<RunStateValue>>)
+    .addEdge(START, "advance")
+    .addConditionalEdges("advance", (state: RunStateValue) =>
+      state.pending.length > 0 ? state.pending.map((task) => new Send("execute", task)) : END,
+    )
+    .addEdge("execute", "advance")
+    .compile(options.checkpointer ? { checkpointer: options.checkpointer } : {});
+
+  if (!options.resume) {
+    options.onEvent({ type: "run-start", runId: options.runId, at: startedAt, inputs: options.inputs });
+  }
+  const config = {
+    configurable: { thread_id: options.runId },
+    recursionLimit: maxSteps * 2 + 10,
+    signal,
+    ...(options.checkpointer ? { durability: "sync" as const } : {}),
+  };
+  try {
+    const final = (await app.invoke(options.resume ? null : {}, config)) as RunStateValue;
+    return finish(final, options, compiled, startedAt, totalTokens);
+  } catch (error) {
+    const elapsedMs = Date.now() - startedAt;
+    if (signal.aborted) {
+      const timedOut = timeLimit.aborted && !options.signal?.aborted;
+      const message = timedOut ? `The run exceeded its time limit of ${maxDurationMs} ms.` : "The run was stopped.";
+      if (timedOut) {
+        options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: message, elapsedMs, totalSteps: index, totalTokens });
+        return { status: "failed", outputs: {}, error: message, totalSteps: index, totalTokens, elapsedMs };
+      }
+      options.onEvent({ type: "run-end", runId: options.runId, at: Date.now(), status: "stopped", outputs: {}, elapsedMs, totalSteps: index, totalTokens });
+      return { status: "stopped", outputs: {}, error: message, totalSteps: index, totalTokens, elapsedMs };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: message, elapsedMs, totalSteps: index, totalTokens });
+    return { status: "failed", outputs: {}, error: message, totalSteps: index, totalTokens, elapsedMs };
+  }
+}
+
+function finish(state: RunStateValue, options: RunWorkflowOptions, graph: CompiledGraph, startedAt: number, tokensThisProcess: number): RunOutcome {
+  const elapsedMs = Date.now() - startedAt;
+  const totalSteps = state.executed;
+  const totalTokens = Object.values(state.records).reduce((sum, record) => sum + (record.tokens ?? 0), 0) || tokensThisProcess;
+  if (state.failure) {
+    options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: state.failure.error, ...(state.failure.nodeId ? { nodeId: state.failure.nodeId } : {}), elapsedMs, totalSteps, totalTokens });
+    return { status: "failed", outputs: {}, error: state.failure.error, ...(state.failure.nodeId ? { failedNodeId: state.failure.nodeId } : {}), totalSteps, totalTokens, elapsedMs };
+  }
+  const outputs = runOutputs(options.document, graph, state.records);
+  options.onEvent({ type: "run-end", runId: options.runId, at: Date.now(), status: "succeeded", outputs, elapsedMs, totalSteps, totalTokens });
+  return { status: "succeeded", outputs, totalSteps, totalTokens, elapsedMs };
+}
+
+/** A workflow returns what its End node collected; a chatflow returns its answers joined. */
+function runOutputs(document: WorkflowDocument, graph: CompiledGraph, records: NodeRecords): Record<string, unknown> {
+  if (document.kind === "chatflow") {
+    const answers = graph.order
+      .filter((entry) => entry.node.type === "answer" && records[entry.node.id]?.status === "succeeded")
+      .map((entry) => String(records[entry.node.id]?.outputs.answer ?? ""));
+    return { answer: answers.join("") };
+  }
+  const end = graph.order.find((entry) => entry.node.type === "end" && records[entry.node.id]?.status === "succeeded");
+  return end ? { ...records[end.node.id]?.outputs } : {};
+}
+
+function hasWork(graph: CompiledGraph, records: NodeRecords): boolean {
+  return graph.order.some((entry) => !records[entry.node.id]);
+}
+
+function pick(records: NodeRecords, ids: readonly string[]): NodeRecords {
+  const picked: NodeRecords = {};
+  for (const id of ids) {
+    const record = records[id];
+    if (record) picked[id] = record;
+  }
+  return picked;
+}

@@ -4,20 +4,14 @@ import net from "node:net";
 export const services = {
   redis: {
     url: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
-    host: "127.0.0.1",
-    port: 6379,
     start: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no',
   },
   postgres: {
     url: process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test",
-    host: "127.0.0.1",
-    port: 5432,
     start: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
   },
   mariadb: {
     url: process.env.TEST_MARIADB_URL ?? "mysql://root@127.0.0.1:3306/test",
-    host: "127.0.0.1",
-    port: 3306,
     start: "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
   },
 } as const;
@@ -43,8 +37,10 @@ function canConnect(host: string, port: number, timeoutMs = 1500): Promise<boole
  */
 export async function requireService(name: ServiceName): Promise<boolean> {
   const service = services[name];
-  if (await canConnect(service.host, service.port)) return true;
-  const message = `${name} is not reachable at ${service.host}:${service.port}. Start it with: ${service.start}`;
+  const { hostname, port } = new URL(service.url);
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (await canConnect(host, Number(port))) return true;
+  const message = `${name} is not reachable at ${service.url}. Start it with: ${service.start}`;
   if (process.env.CI === "true" || process.env.CI === "1") throw new Error(message);
   console.warn(`[skipped] ${message}`);
   return false;

@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -55,7 +56,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (lockPath) {
     const existing = await readLock(lockPath);
-    if (existing && existing.pid !== process.pid && isProcessAlive(existing.pid)) {
+    // A live pid alone is not proof (pids are reused, e.g. in a restarted container): the port must answer too.
+    if (existing && existing.pid !== process.pid && isProcessAlive(existing.pid) && (await portAnswers(existing.port))) {
       return { url: urlFor(existing.port), port: existing.port, owned: false, stop: async () => {} };
     }
     await mkdir(options.dataDir, { recursive: true });
@@ -96,4 +98,17 @@ async function readLock(lockPath: string): Promise<z.infer<typeof lockSchema> | 
   } catch {
     return null;
   }
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
 }

@@ -1,10 +1,13 @@
 import type { NodeImplementation } from "../runtime/node-implementation.ts";
 import { answerNode } from "./answer/answer.node.ts";
 import { endNode } from "./end/end.node.ts";
+import { ifElseNode } from "./if-else/if-else.node.ts";
 import { iterationNode } from "./iteration/iteration.node.ts";
+import { listOperatorNode } from "./list-operator/list-operator.node.ts";
 import type { NodeType } from "./node-schemas.ts";
 import { startNode } from "./start/start.node.ts";
 import { templateNode } from "./template/template.node.ts";
+import { variableAggregatorNode } from "./variable-aggregator/variable-aggregator.node.ts";
 
 /** The server implementation of every node type in node-schemas.ts (the compiler checks none is missing). */
 const implementations = {
@@ -13,6 +16,9 @@ const implementations = {
   answer: answerNode,
   template: templateNode,
   iteration: iterationNode,
+  "if-else": ifElseNode,
+  "variable-aggregator": variableAggregatorNode,
+  "list-operator": listOperatorNode,
 } as const satisfies Record<NodeType, NodeImplementation>;
 
 export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;

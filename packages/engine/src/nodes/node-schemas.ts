@@ -1,9 +1,12 @@
 import type { NodeSchema } from "../schema/node-schema.ts";
 import { answerSchema } from "./answer/answer.schema.ts";
 import { endSchema } from "./end/end.schema.ts";
+import { ifElseSchema } from "./if-else/if-else.schema.ts";
 import { iterationSchema } from "./iteration/iteration.schema.ts";
+import { listOperatorSchema } from "./list-operator/list-operator.schema.ts";
 import { startSchema } from "./start/start.schema.ts";
 import { templateSchema } from "./template/template.schema.ts";
+import { variableAggregatorSchema } from "./variable-aggregator/variable-aggregator.schema.ts";
 
 /**
  * Every node type's browser-safe schema: one line per type. The server catalog (node-catalog.ts) must
@@ -15,6 +18,9 @@ export const nodeSchemas = {
   answer: answerSchema,
   template: templateSchema,
   iteration: iterationSchema,
+  "if-else": ifElseSchema,
+  "variable-aggregator": variableAggregatorSchema,
+  "list-operator": listOperatorSchema,
 } as const satisfies Record<string, NodeSchema>;
 
 export type NodeType = keyof typeof nodeSchemas;

@@ -20,6 +20,7 @@ describe("resolveRuntimeConfig", () => {
     const config = resolveRuntimeConfig({
       DATABASE_URL: "postgresql://tandem@db:5432/tandem",
       REDIS_URL: "redis://cache:6379",
+      TANDEM_SECRET_KEY: "k".repeat(44),
       TANDEM_QUEUE_PREFIX: "prod",
       PORT: "8080",
     });
@@ -37,18 +38,24 @@ describe("resolveRuntimeConfig", () => {
     expect(config.queue.kind).toBe("in-process");
   });
 
+  it("refuses scaled mode without a shared secret key", () => {
+    const error = captureError(() => resolveRuntimeConfig({ REDIS_URL: "redis://127.0.0.1:6379", DATABASE_URL: "postgres://db/tandem" }));
+    expect(isQueueError(error) && error.code).toBe("config_invalid");
+    expect(String(error)).toContain("TANDEM_SECRET_KEY");
+  });
+
   it("refuses REDIS_URL without DATABASE_URL and says what to set", () => {
-    const error = captureError(() => resolveRuntimeConfig({ REDIS_URL: "redis://127.0.0.1:6379" }));
+    const error = captureError(() => resolveRuntimeConfig({ REDIS_URL: "redis://127.0.0.1:6379", TANDEM_SECRET_KEY: "k".repeat(44) }));
     expect(isQueueError(error) && error.code).toBe("config_invalid");
     expect(String(error)).toContain("DATABASE_URL");
   });
 
   it("reports every invalid variable at once", () => {
-    const error = captureError(() => resolveRuntimeConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" }));
+    const error = captureError(() => resolveRuntimeConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", TANDEM_JOB_CONCURRENCY: "0" }));
     const message = String(error);
     expect(message).toContain("PORT");
     expect(message).toContain("DATABASE_URL: must be a postgresql:// URL");
-    expect(message).toContain("LOG_LEVEL");
+    expect(message).toContain("TANDEM_JOB_CONCURRENCY");
   });
 
   it("treats empty variables as unset", () => {

@@ -21,7 +21,6 @@ export interface RuntimeConfig {
   secretKey: string | undefined;
   shutdownTimeoutMs: number;
   http: { host: string; port: number };
-  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 const optionalString = z
@@ -42,7 +41,6 @@ const envSchema = z.object({
   TANDEM_QUEUE_PREFIX: z.string().trim().min(1).default("tandem"),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 /** Parses the environment; every problem is reported at once with the variable to fix. */
@@ -56,6 +54,12 @@ export function resolveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runt
   const root = findProjectRoot(process.cwd());
   const dataDir = path.resolve(root, values.TANDEM_DATA_DIR ?? ".tandem");
   const scaled = values.REDIS_URL !== undefined;
+  if (scaled && !values.TANDEM_SECRET_KEY) {
+    throw new QueueError(
+      "config_invalid",
+      "Scaled mode needs TANDEM_SECRET_KEY, the same on the web app and every worker (secrets sealed by one must open on the others). Make one with `openssl rand -base64 32`.",
+    );
+  }
   if (scaled && !values.DATABASE_URL) {
     throw new QueueError(
       "config_invalid",
@@ -73,7 +77,6 @@ export function resolveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runt
     secretKey: values.TANDEM_SECRET_KEY,
     shutdownTimeoutMs: values.TANDEM_SHUTDOWN_TIMEOUT_MS,
     http: { host: values.HOST, port: values.PORT },
-    logLevel: values.LOG_LEVEL,
   };
 }
 

@@ -8,3 +8,5 @@ export { DatabaseError, isDatabaseError, type DatabaseErrorCode } from "./errors
 export { toVectorLiteral } from "./vector/vector-literal.ts";
 export { recountKnowledgeBase, type KnowledgeBaseCounts } from "./repositories/recount-knowledge-base.ts";
 export * from "./generated/prisma/enums.ts";
+export { toJsonInput, type JsonInput } from "./client/json-value.ts";
+export type { Run, NodeExecution, RunEvent as RunEventRow, App, AppVersion, Workspace } from "./generated/prisma/client.ts";

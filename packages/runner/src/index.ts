@@ -21,3 +21,9 @@ export type {
   ProcessOptions,
   QueueHealth,
 } from "./queue/job-queue.ts";
+export { createRun, type CreateRunInput } from "./runs/create-run.ts";
+export { toJsonInput } from "@tandem/db";
+export { runWorkflowJob, type RunWorkflowJobDependencies } from "./jobs/run-workflow.job.ts";
+export { createRunEventRecorder, type RunEventRecorder } from "./runs/run-event-recorder.ts";
+export { createInProcessRunEventBus, type RunEventBus, type SequencedRunEvent } from "./runs/run-event-bus.ts";
+export { createEngineServices, workspaceEngineSettingsSchema } from "./runs/engine-services.ts";

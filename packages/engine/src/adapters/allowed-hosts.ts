@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 
 /** One entry of a workspace's allowed hosts, parsed. */
@@ -26,7 +27,7 @@ export function createAllowedHosts(patterns: readonly string[]): (hostname: stri
 export function normalizeHost(hostname: string): string {
   let host = hostname.trim().toLowerCase().replace(/\.+$/, "");
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (ipaddr.isValid(host)) {
+  if (isIP(host) !== 0) {
     const address = ipaddr.parse(host);
     return address.kind() === "ipv6" ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
   }

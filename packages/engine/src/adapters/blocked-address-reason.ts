@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 
 type IPv4 = ipaddr.IPv4;
@@ -52,7 +53,8 @@ export function blockedAddressReason(address: string): string | null {
 
 function parseAddress(address: string): IPv4 | IPv6 | null {
   const bare = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address;
-  if (!ipaddr.isValid(bare)) return null;
+  // Strict: only the forms the socket layer itself reads as an address, never "127.1" or "0x7f.1".
+  if (isIP(bare) === 0) return null;
   // process() turns an IPv4-mapped IPv6 address (::ffff:127.0.0.1) into the IPv4 address it reaches.
   return ipaddr.process(bare);
 }

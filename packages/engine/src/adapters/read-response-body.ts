@@ -35,6 +35,7 @@ export async function readResponseBody(response: IncomingMessage, options: ReadB
     options.signal.throwIfAborted();
     const chunks: Buffer[] = [];
     let total = 0;
+    // A byte stream without setEncoding yields Buffers; Readable only types its chunks as any.
     for await (const chunk of source as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > options.maxBytes) {

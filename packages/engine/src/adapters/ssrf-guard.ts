@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import ipaddr from "ipaddr.js";
+import { isIP } from "node:net";
 import { createAllowedHosts, normalizeHost } from "./allowed-hosts.ts";
 import { blockedAddressReason, isMetadataAddress } from "./blocked-address-reason.ts";
 import { OutboundHttpError } from "./outbound-http-error.ts";
@@ -65,7 +65,7 @@ export function createSsrfGuard(options: SsrfGuardOptions = {}): SsrfGuard {
       const allowed = isAllowed(hostname, port);
       const addresses = await resolveHost(hostname, resolve);
       for (const { address } of addresses) {
-        const via = ipaddr.isValid(hostname) ? "" : ` (resolves to ${address})`;
+        const via = isIP(hostname) !== 0 ? "" : ` (resolves to ${address})`;
         if (isMetadataAddress(address)) {
           throw new OutboundHttpError(
             "ssrf_blocked",
@@ -106,7 +106,8 @@ export function parseOutboundUrl(input: string | URL): URL {
 
 async function resolveHost(hostname: string, resolve: HostResolver): Promise<ResolvedAddress[]> {
   // An address literal is used as is: no lookup, so nothing leaves the machine before the check.
-  if (ipaddr.isValid(hostname)) return [{ address: hostname, family: ipaddr.parse(hostname).kind() === "ipv6" ? 6 : 4 }];
+  const family = isIP(hostname);
+  if (family === 4 || family === 6) return [{ address: hostname, family }];
   let addresses: ResolvedAddress[];
   try {
     addresses = await resolve(hostname);

@@ -20,7 +20,7 @@ export async function executeNode(
   environment: ExecutionEnvironment,
   predecessorNodeId: string | null,
 ): Promise<NodeRecord> {
-  const { node, implementation } = entry;
+  const { node } = entry;
   const index = environment.nextIndex();
   const startedAt = Date.now();
   const iteration = scope.container ? { iterationIndex: scope.container.iterationIndex, parentNodeId: scope.container.id } : {};

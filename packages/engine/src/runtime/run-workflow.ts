@@ -1,6 +1,8 @@
+import { setMaxListeners } from "node:events";
 import { Annotation, END, Send, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { defaultNodeCatalog, type NodeCatalog } from "../nodes/node-catalog.ts";
 import type { EngineServices } from "../ports/engine-services.ts";
+import { valueToText } from "../schema/value-reference.ts";
 import type { WorkflowDocument } from "../schema/workflow-document.ts";
 import { compileGraph, type CompiledGraph } from "./compile-graph.ts";
 import { executeNode } from "./execute-node.ts";
@@ -76,6 +78,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
   const { maxSteps, maxDurationMs } = options.document.settings;
   const timeLimit = AbortSignal.timeout(maxDurationMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeLimit]) : timeLimit;
+  // LangChain adds an abort listener per running task; many parallel tasks are normal, not a leak.
+  setMaxListeners(0, signal);
   let index = 0;
   let totalTokens = 0;
   const environment: ExecutionEnvironment = {
@@ -149,7 +153,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
     ...(options.checkpointer ? { durability: "sync" as const } : {}),
   };
   try {
-    const final = (await app.invoke(options.resume ? null : {}, config)) as RunStateValue;
+    const final = await app.invoke(options.resume ? null : {}, config);
     return finish(final, options, compiled, startedAt, totalTokens);
   } catch (error) {
     const elapsedMs = Date.now() - startedAt;
@@ -187,7 +191,7 @@ function runOutputs(document: WorkflowDocument, graph: CompiledGraph, records: N
   if (document.kind === "chatflow") {
     const answers = graph.order
       .filter((entry) => entry.node.type === "answer" && records[entry.node.id]?.status === "succeeded")
-      .map((entry) => String(records[entry.node.id]?.outputs.answer ?? ""));
+      .map((entry) => valueToText(records[entry.node.id]?.outputs.answer));
     return { answer: answers.join("") };
   }
   const end = graph.order.find((entry) => entry.node.type === "end" && records[entry.node.id]?.status === "succeeded");

@@ -92,7 +92,7 @@ function walk(schema: z.ZodTypeAny, value: unknown, path: Array<string | number>
   const asSelector = selectorMeta.get(schema);
   if (asSelector) {
     if (Array.isArray(value) && value.length >= 2 && value.every((part) => typeof part === "string")) {
-      found.push({ selector: value as string[], path, kind: "selector", accepts: asSelector.accepts });
+      found.push({ selector: value, path, kind: "selector", accepts: asSelector.accepts });
     }
     return;
   }

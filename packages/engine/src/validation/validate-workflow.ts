@@ -304,13 +304,13 @@ function locate(
   scope: Scope,
 ): { type: ValueType } | { error: string } {
   if (root === "sys") {
-    const variable = SYSTEM_VARIABLES[name];
+    const variable = Object.hasOwn(SYSTEM_VARIABLES, name) ? SYSTEM_VARIABLES[name] : undefined;
     if (!variable) return { error: `sys.${name} does not exist. System variables: ${Object.keys(SYSTEM_VARIABLES).join(", ")}.` };
     if (variable.kinds && !variable.kinds.includes(scope.kind)) return { error: `sys.${name} only exists in ${variable.kinds.join(", ")} apps.` };
     return { type: variable.type };
   }
   if (root === "env" || root === "conversation") {
-    return name in scope.variables ? { type: "any" } : { error: `${root}.${name} is not defined: add it to the workflow's variables.` };
+    return Object.hasOwn(scope.variables, name) ? { type: "any" } : { error: `${root}.${name} is not defined: add it to the workflow's variables.` };
   }
   if (scope.container && root === scope.container.id) {
     const type = scope.container.outputs.get(name);

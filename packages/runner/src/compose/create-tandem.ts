@@ -1,12 +1,16 @@
 import { checkDatabaseHealth, createSecretBox, loadOrCreateSecretKey, openDatabase, type Database, type SecretBox } from "@tandem/db";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
-import { createJobHandlers } from "../jobs/create-job-handlers.ts";
+import { createEngineServices } from "../runs/engine-services.ts";
+import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
+import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
 import { jobCatalog, type TandemJobCatalog } from "../jobs/job-catalog.ts";
 import { createBullmqQueue } from "../queue/bullmq-queue.ts";
 import { createInProcessQueue } from "../queue/in-process-queue.ts";
 import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
 
-export type TandemRole = "web" | "worker";
+/** web: serves and (embedded) runs jobs; worker: runs jobs (scaled); cli: runs one job itself, takes none from the queue. */
+export type TandemRole = "web" | "worker" | "cli";
 
 export interface HealthReport {
   status: "ok" | "degraded";
@@ -25,6 +29,10 @@ export interface Tandem {
   readonly db: Database;
   readonly queue: JobQueue<TandemJobCatalog>;
   readonly secrets: SecretBox;
+  /** Live run events (persisted ones are in run_events). */
+  readonly runEvents: RunEventBus;
+  /** What job handlers use, for callers that run a job directly (the CLI). */
+  readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
   /** Stops taking jobs, lets in-flight ones finish (up to the shutdown timeout), closes connections. */
   close(): Promise<void>;
@@ -48,10 +56,13 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       config.queue.kind === "bullmq"
         ? createBullmqQueue({ catalog: jobCatalog, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix })
         : createInProcessQueue({ catalog: jobCatalog });
-    const processesJobs = role === "worker" || config.webProcessesJobs;
-    if (processesJobs) {
-      await queue.process(createJobHandlers({ prisma: db.prisma }), { concurrency: config.jobConcurrency });
-    }
+    // LangGraph's checkpoints live in their own schema, apart from Tandem's tables.
+    const checkpointer = PostgresSaver.fromConnString(db.url, { schema: "langgraph" });
+    await checkpointer.setup();
+    const runEvents = createInProcessRunEventBus();
+    const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor: createEngineServices };
+    const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
+    if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
 
     let closed: Promise<void> | null = null;
     return {
@@ -60,6 +71,8 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       db,
       queue,
       secrets,
+      runEvents,
+      jobDependencies,
       async health() {
         const [database, queueHealth] = await Promise.all([checkDatabaseHealth(db.prisma), queue.health()]);
         return {
@@ -75,6 +88,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       close() {
         closed ??= (async () => {
           await queue.close({ timeoutMs: config.shutdownTimeoutMs });
+          await checkpointer.end();
           await db.close();
         })();
         return closed;

@@ -1,10 +1,9 @@
-import { recountKnowledgeBase, type PrismaClient } from "@tandem/db";
+import { recountKnowledgeBase } from "@tandem/db";
 import type { JobHandlers } from "../queue/job-queue.ts";
 import type { TandemJobCatalog } from "./job-catalog.ts";
+import { runWorkflowJob, type RunWorkflowJobDependencies } from "./run-workflow.job.ts";
 
-export interface JobDependencies {
-  prisma: PrismaClient;
-}
+export type JobDependencies = RunWorkflowJobDependencies;
 
 /** The handler for each job in the catalog, wired to its dependencies. */
 export function createJobHandlers(dependencies: JobDependencies): JobHandlers<TandemJobCatalog> {
@@ -14,5 +13,6 @@ export function createJobHandlers(dependencies: JobDependencies): JobHandlers<Ta
       const counts = await recountKnowledgeBase(dependencies.prisma, knowledgeBaseId);
       return counts ?? { skipped: "knowledge base no longer exists" };
     },
+    "run-workflow": ({ runId }, { signal }) => runWorkflowJob(dependencies, runId, signal),
   };
 }

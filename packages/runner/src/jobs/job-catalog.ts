@@ -8,6 +8,8 @@ import type { JobCatalog } from "../queue/job-queue.ts";
 export const jobCatalog = {
   /** Recomputes a knowledge base's document, chunk and token totals from its rows. */
   "recount-knowledge-base": z.object({ knowledgeBaseId: z.string().uuid() }).strict(),
+  /** Executes (or resumes) a workflow run. */
+  "run-workflow": z.object({ runId: z.string().uuid() }).strict(),
 } as const satisfies JobCatalog;
 
 export type TandemJobCatalog = typeof jobCatalog;

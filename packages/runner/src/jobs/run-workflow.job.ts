@@ -1,0 +1,89 @@
+import type { PrismaClient } from "@tandem/db";
+import { runWorkflow, validateWorkflow, type EngineServices, type RunOutcome } from "@tandem/engine";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { RunEventBus } from "../runs/run-event-bus.ts";
+import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
+import { toJsonInput } from "@tandem/db";
+
+export interface RunWorkflowJobDependencies {
+  prisma: PrismaClient;
+  bus: RunEventBus;
+  checkpointer: BaseCheckpointSaver;
+  servicesFor(workspaceSettings: unknown): EngineServices;
+}
+
+const TERMINAL = new Set(["succeeded", "failed", "stopped"]);
+
+/**
+ * Executes a run: loads it, runs its document with events persisted and checkpoints after every step,
+ * and records the outcome. Safe to run again for the same run: a finished run is left alone, and an
+ * unfinished one resumes from its last checkpoint without repeating finished nodes.
+ */
+export async function runWorkflowJob(
+  dependencies: RunWorkflowJobDependencies,
+  runId: string,
+  signal: AbortSignal,
+): Promise<{ status: RunOutcome["status"] | "already-finished" | "missing" }> {
+  const { prisma } = dependencies;
+  const run = await prisma.run.findUnique({ where: { id: runId }, include: { workspace: { select: { settings: true } } } });
+  if (!run) return { status: "missing" };
+  if (TERMINAL.has(run.status)) return { status: "already-finished" };
+
+  const recorder = await createRunEventRecorder({
+    prisma,
+    bus: dependencies.bus,
+    runId,
+    workspaceId: run.workspaceId,
+    onError: (error) => console.error(JSON.stringify({ event: "run-event-write-failed", runId, error: String(error) })),
+  });
+  const validation = validateWorkflow(run.document);
+  if (!validation.ok || !validation.document) {
+    const error = `The workflow is invalid: ${validation.problems
+      .slice(0, 5)
+      .map((problem) => `${problem.nodeId ? `${problem.nodeId}: ` : ""}${problem.message}`)
+      .join("; ")}`;
+    recorder.record({ type: "run-error", runId, at: Date.now(), error, elapsedMs: 0, totalSteps: 0, totalTokens: 0 });
+    await recorder.flush();
+    await prisma.run.update({ where: { id: runId }, data: { status: "failed", error, finishedAt: new Date() } });
+    return { status: "failed" };
+  }
+
+  const resume = (await dependencies.checkpointer.getTuple({ configurable: { thread_id: runId } })) !== undefined;
+  const startedAt = run.startedAt ?? new Date();
+  await prisma.run.update({ where: { id: runId }, data: { status: "running", startedAt } });
+  const outcome = await runWorkflow({
+    runId,
+    document: validation.document,
+    inputs: isRecord(run.inputs) ? run.inputs : {},
+    system: {
+      app_id: run.appId,
+      workflow_id: run.appVersionId ?? run.appId,
+      ...(run.endUser ? { user_id: run.endUser } : {}),
+      ...(run.conversationId ? { conversation_id: run.conversationId } : {}),
+    },
+    services: dependencies.servicesFor(run.workspace.settings),
+    onEvent: recorder.record,
+    signal,
+    checkpointer: dependencies.checkpointer,
+    resume,
+  });
+  await recorder.flush();
+  const finishedAt = new Date();
+  await prisma.run.update({
+    where: { id: runId },
+    data: {
+      status: outcome.status,
+      outputs: toJsonInput(outcome.outputs),
+      error: outcome.error ?? null,
+      totalSteps: outcome.totalSteps,
+      totalTokens: outcome.totalTokens,
+      elapsedMs: finishedAt.getTime() - startedAt.getTime(),
+      finishedAt,
+    },
+  });
+  return { status: outcome.status };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,7 +1,7 @@
 /**
  * Import rules from the architecture (docs/adr and ARCHITECTURE.md), checked in `npm run lint`:
  * - engine may import knowledge and sql; those two import nothing from the repo; db imports nothing.
- * - runner may import engine, knowledge, sql and db; the worker imports runner.
+ * - runner may import engine, knowledge, sql and db; the worker imports runner; the CLI runner and engine.
  * - web's browser code imports only engine/schema; its server code may import runner and db.
  * - testkit is for tests only. No cycles anywhere.
  */
@@ -44,6 +44,12 @@ module.exports = {
       severity: "error",
       from: { path: "^apps/worker/" },
       to: { path: "^(packages|apps)/", pathNot: "^(apps/worker/|packages/runner/)" },
+    },
+    {
+      name: "cli-imports-runner-and-engine-only",
+      severity: "error",
+      from: { path: "^apps/cli/" },
+      to: { path: "^(packages|apps)/", pathNot: "^(apps/cli/|packages/(runner|engine)/)" },
     },
     {
       name: "web-browser-code-imports-engine-schema-only",

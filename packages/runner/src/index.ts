@@ -27,3 +27,4 @@ export { runWorkflowJob, type RunWorkflowJobDependencies } from "./jobs/run-work
 export { createRunEventRecorder, type RunEventRecorder } from "./runs/run-event-recorder.ts";
 export { createInProcessRunEventBus, type RunEventBus, type SequencedRunEvent } from "./runs/run-event-bus.ts";
 export { createEngineServices, workspaceEngineSettingsSchema } from "./runs/engine-services.ts";
+export { recoverUnfinishedRuns, runWorkflowJobId } from "./runs/recover-unfinished-runs.ts";

@@ -2,6 +2,7 @@ import { checkDatabaseHealth, createSecretBox, loadOrCreateSecretKey, openDataba
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
 import { createEngineServices } from "../runs/engine-services.ts";
+import { recoverUnfinishedRuns } from "../runs/recover-unfinished-runs.ts";
 import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
 import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
 import { jobCatalog, type TandemJobCatalog } from "../jobs/job-catalog.ts";
@@ -63,6 +64,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor: createEngineServices };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
+    if (processesJobs && queue.kind === "in-process") await recoverUnfinishedRuns(db.prisma, queue);
 
     let closed: Promise<void> | null = null;
     return {

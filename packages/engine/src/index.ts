@@ -13,3 +13,5 @@ export type { EngineServices, OutboundHttp, OutboundRequest, OutboundResponse, C
 export { createGuardedHttp, type GuardedHttpOptions } from "./adapters/guarded-http.ts";
 export { OutboundHttpError, type OutboundHttpErrorCode } from "./adapters/outbound-http-error.ts";
 export { createQuickJsSandbox, type QuickJsSandbox } from "./adapters/quickjs-sandbox.ts";
+export { exportWorkflowYaml, parseWorkflowYaml, type WorkflowYamlParse } from "./dsl/export-workflow.ts";
+export { importDifyDsl, type DifyImport, type DifyImportOptions, type ImportProblem } from "./dsl/import-dify.ts";

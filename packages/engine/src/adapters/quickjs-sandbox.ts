@@ -1,14 +1,8 @@
-import {
-  getQuickJS,
-  Scope,
-  shouldInterruptAfterDeadline,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-} from "quickjs-emscripten";
+import { Scope, shouldInterruptAfterDeadline, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten";
 import type { CodeSandbox, SandboxLimits } from "../ports/engine-services.ts";
+import { newIsolatedQuickJS } from "./quickjs-instance.ts";
 import { QUICKJS_PRELUDE } from "./quickjs-prelude.ts";
-import { SandboxError } from "./sandbox-error.ts";
+import { isSandboxError, SandboxError } from "./sandbox-error.ts";
 
 /** What a run returns besides main's result. */
 export interface SandboxRunResult {
@@ -33,28 +27,45 @@ const ERROR_READING_HEADROOM_BYTES = 8 * 1024 * 1024;
 const FILE_NAME = "main.js";
 
 /**
- * The CodeSandbox port on QuickJS compiled to WebAssembly. The WASM module loads once; each run gets a
- * fresh runtime and context (no state leaks between runs) with a memory limit, a stack limit and a
- * deadline checked by the interpreter. The code sees standard JavaScript and `console` only: no
- * require, process, fetch, timers, file system or network. Runs are synchronous inside the WASM
- * engine, so a run occupies the calling thread for up to its timeout.
+ * The CodeSandbox port on QuickJS compiled to WebAssembly. The WASM module is compiled once; each run
+ * gets its own instance, runtime and context (no state shared between runs), its memory capped by the
+ * instance's linear memory and by QuickJS's limit, a stack limit, and a deadline the interpreter checks.
+ * The code sees standard JavaScript and `console` only: no require, process, fetch, timers, file
+ * system or network. Runs are synchronous inside WebAssembly, so a run occupies the calling thread
+ * for up to its timeout.
  */
 export function createQuickJsSandbox(): QuickJsSandbox {
   const execute = async (code: string, inputs: Record<string, unknown>, limits: SandboxLimits): Promise<SandboxRunResult> => {
-    const quickjs = await getQuickJS();
+    const { quickjs, memoryBytesInUse } = await newIsolatedQuickJS(limits.memoryBytes);
     const logs: string[] = [];
     const scope = new Scope();
     try {
       const runtime = scope.manage(quickjs.newRuntime());
+      // Refuses single allocations over the limit with a clean error; the instance's memory caps the total.
       runtime.setMemoryLimit(limits.memoryBytes);
       runtime.setMaxStackSize(MAX_STACK_BYTES);
       const deadline = Date.now() + limits.timeoutMs;
       runtime.setInterruptHandler(shouldInterruptAfterDeadline(deadline));
       const context = scope.manage(runtime.newContext());
-      const run = new SandboxRun(runtime, context, scope, logs, limits, deadline);
+      const run = new SandboxRun(runtime, context, scope, logs, limits, deadline, memoryBytesInUse);
       return { result: run.execute(code, inputs), logs };
+    } catch (error) {
+      if (isSandboxError(error)) throw error;
+      // The WebAssembly instance itself failed; it is discarded below, so nothing of it outlives the run.
+      if (error instanceof RangeError && /call stack/i.test(error.message)) {
+        throw new SandboxError("runtime", "The code recursed too deeply (stack overflow). Check that the recursion ends.", { logs, cause: error });
+      }
+      // WebAssembly.RuntimeError ("memory access out of bounds", "unreachable" after an abort).
+      if (error instanceof Error && error.name === "RuntimeError") {
+        throw new SandboxError("memory", `The code exhausted the sandbox's memory (${error.message}). Work on less data at a time, or raise the memory limit.`, { logs, cause: error });
+      }
+      throw error;
     } finally {
-      scope.dispose();
+      try {
+        scope.dispose();
+      } catch {
+        // A failed instance cannot always free its handles; it and its memory go to the garbage collector.
+      }
     }
   };
   return {
@@ -74,6 +85,7 @@ class SandboxRun {
     private readonly logs: string[],
     private readonly limits: SandboxLimits,
     private readonly deadline: number,
+    private readonly memoryBytesInUse: () => number,
   ) {}
 
   execute(code: string, inputs: Record<string, unknown>): unknown {
@@ -135,10 +147,12 @@ class SandboxRun {
     this.runtime.setMemoryLimit(this.limits.memoryBytes + ERROR_READING_HEADROOM_BYTES);
     const detail = readThrown(this.context, thrown);
     const logs = this.logs;
-    if ((detail.name === "InternalError" && detail.message === "interrupted") || Date.now() > this.deadline) {
-      return new SandboxError("timeout", `The code did not finish within ${this.limits.timeoutMs} ms. Look for a loop that never ends, or raise the timeout.`, { logs });
-    }
-    if (detail.name === "InternalError" && detail.message === "out of memory") {
+    const timedOut = new SandboxError("timeout", `The code did not finish within ${this.limits.timeoutMs} ms. Look for a loop that never ends, or raise the timeout.`, { logs });
+    if (detail.name === "InternalError" && detail.message === "interrupted") return timedOut;
+    // Out of memory, QuickJS may fail to build its error and throw null instead; reading the error may
+    // fail too. Either, with the heap grown past the limit, means memory ran out.
+    const exhausted = (detail.unreadable === true || detail.message === "null") && this.memoryBytesInUse() >= this.limits.memoryBytes;
+    if ((detail.name === "InternalError" && detail.message === "out of memory") || exhausted) {
       const megabytes = Math.round(this.limits.memoryBytes / (1024 * 1024));
       return new SandboxError("memory", `The code used more than its ${megabytes} MB of memory${at(detail.line)}. Work on less data at a time, or raise the memory limit.`, {
         line: detail.line,
@@ -148,6 +162,7 @@ class SandboxRun {
     if (detail.name === "InternalError" && detail.message === "stack overflow") {
       return new SandboxError("runtime", `The code recursed too deeply (stack overflow)${at(detail.line)}. Check that the recursion ends.`, { line: detail.line, logs });
     }
+    if (Date.now() > this.deadline) return timedOut;
     const what = detail.name ? `${detail.name}: ${detail.message}` : detail.message;
     const message =
       code === "syntax"
@@ -167,6 +182,7 @@ interface ThrownDetail {
   name: string;
   message: string;
   line: number | undefined;
+  unreadable?: boolean;
 }
 
 /** What was thrown, read without running more of the user's code where possible. */
@@ -177,12 +193,12 @@ function readThrown(context: QuickJSContext, thrown: QuickJSHandle): ThrownDetai
   try {
     value = context.dump(copy);
   } catch {
-    value = undefined;
+    return { name: "", message: "", line: undefined, unreadable: true };
   } finally {
     if (copy.alive) copy.dispose();
   }
   if (typeof value !== "object" || value === null) {
-    return { name: "", message: value === undefined ? "undefined" : JSON.stringify(value) ?? String(value), line: undefined };
+    return { name: "", message: describePrimitive(value), line: undefined };
   }
   const fields = value as { name?: unknown; message?: unknown; stack?: unknown; lineNumber?: unknown };
   const name = typeof fields.name === "string" ? fields.name : "";
@@ -190,4 +206,11 @@ function readThrown(context: QuickJSContext, thrown: QuickJSHandle): ThrownDetai
   const stackLine = typeof fields.stack === "string" ? new RegExp(`${FILE_NAME}:(\\d+)`).exec(fields.stack)?.[1] : undefined;
   const line = typeof fields.lineNumber === "number" ? fields.lineNumber : stackLine === undefined ? undefined : Number(stackLine);
   return { name, message, line };
+}
+
+function describePrimitive(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol") return value.toString();
+  if (value === undefined) return "undefined";
+  return JSON.stringify(value);
 }

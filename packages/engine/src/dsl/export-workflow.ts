@@ -1,4 +1,4 @@
-import { Document } from "yaml";
+import { Document, isScalar, visit } from "yaml";
 import { WORKFLOW_SCHEMA_VERSION, type WorkflowDocument } from "../schema/workflow-document.ts";
 import type { ImportProblem } from "./import-problem.ts";
 import { isRecord, parseYamlText } from "./yaml-text.ts";
@@ -28,7 +28,15 @@ const FIRST_KEYS = ["id", "name", "key", "type", "version", "title"];
 export function exportWorkflowYaml(document: WorkflowDocument): string {
   const yaml = new Document(canonicalDocument(document), { aliasDuplicateObjects: false });
   yaml.commentBefore = HEADER;
-  return yaml.toString({ lineWidth: 0, indentSeq: true });
+  // Short lists of plain values (selectors, options) on one line: ["start", "query"].
+  visit(yaml, {
+    Seq(_key, node) {
+      if (node.items.length <= 8 && node.items.every((item) => isScalar(item) && !(typeof item.value === "string" && (item.value.includes("\n") || item.value.length > 60)))) {
+        node.flow = true;
+      }
+    },
+  });
+  return yaml.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
 }
 
 /**

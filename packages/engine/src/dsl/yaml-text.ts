@@ -16,7 +16,7 @@ export function parseYamlText(text: string): YamlParse {
     return { ok: false, problems: [{ path: [], message: `The file is too large (over ${MAX_DSL_BYTES / 1_000_000} MB).`, severity: "error" }] };
   }
   try {
-    const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (document.errors.length > 0) {
       return {
         ok: false,

@@ -1,6 +1,8 @@
 import type { NodeImplementation } from "../runtime/node-implementation.ts";
 import { answerNode } from "./answer/answer.node.ts";
+import { codeNode } from "./code/code.node.ts";
 import { endNode } from "./end/end.node.ts";
+import { httpRequestNode } from "./http-request/http-request.node.ts";
 import { ifElseNode } from "./if-else/if-else.node.ts";
 import { iterationNode } from "./iteration/iteration.node.ts";
 import { listOperatorNode } from "./list-operator/list-operator.node.ts";
@@ -19,6 +21,8 @@ const implementations = {
   "if-else": ifElseNode,
   "variable-aggregator": variableAggregatorNode,
   "list-operator": listOperatorNode,
+  code: codeNode,
+  "http-request": httpRequestNode,
 } as const satisfies Record<NodeType, NodeImplementation>;
 
 export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;

@@ -1,6 +1,8 @@
 import type { NodeSchema } from "../schema/node-schema.ts";
 import { answerSchema } from "./answer/answer.schema.ts";
+import { codeSchema } from "./code/code.schema.ts";
 import { endSchema } from "./end/end.schema.ts";
+import { httpRequestSchema } from "./http-request/http-request.schema.ts";
 import { ifElseSchema } from "./if-else/if-else.schema.ts";
 import { iterationSchema } from "./iteration/iteration.schema.ts";
 import { listOperatorSchema } from "./list-operator/list-operator.schema.ts";
@@ -21,6 +23,8 @@ export const nodeSchemas = {
   "if-else": ifElseSchema,
   "variable-aggregator": variableAggregatorSchema,
   "list-operator": listOperatorSchema,
+  code: codeSchema,
+  "http-request": httpRequestSchema,
 } as const satisfies Record<string, NodeSchema>;
 
 export type NodeType = keyof typeof nodeSchemas;

@@ -50,7 +50,7 @@ export const DIFY_COMMON_FIELDS: ReadonlySet<string> = new Set([
 /** The node's data without the common fields: what an unsupported node keeps as its config. */
 export function specificFields(data: DifyNodeData): Record<string, unknown> {
   const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) if (!DIFY_COMMON_FIELDS.has(key)) config[key] = value;
+  for (const [key, value] of Object.entries(data)) if (!DIFY_COMMON_FIELDS.has(key)) setOwn(config, key, value);
   return config;
 }
 
@@ -80,4 +80,9 @@ export function namedSelectors(value: unknown): Array<{ name: string; selector: 
     const entry = asRecord(item);
     return { name: asText(entry.variable), selector: asSelector(entry.value_selector) };
   });
+}
+
+/** Sets a key from the file as an own property, so a key named "__proto__" stays data. */
+export function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }

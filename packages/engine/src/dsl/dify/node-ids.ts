@@ -1,11 +1,13 @@
 import { SYSTEM_NAMESPACES } from "../../schema/value-reference.ts";
+import { setOwn } from "./converter.ts";
 
 const VALID_ID = /^[A-Za-z0-9_-]+$/;
 const MAX_ID_LENGTH = 128;
 
 /**
  * Tandem ids for the file's nodes, one per node in order. Valid ids are kept; others have each
- * character outside [A-Za-z0-9_-] replaced by "_" and, if that collides, a numeric suffix. Valid ids
+ * run of characters outside [A-Za-z0-9_-] replaced by one "_" (none at the ends; "node" if
+ * nothing is left) and, if that collides, a numeric suffix. Valid ids
  * are placed first so a renamed node never takes a kept node's id.
  */
 export function assignNodeIds(rawIds: readonly string[]): string[] {
@@ -19,7 +21,7 @@ export function assignNodeIds(rawIds: readonly string[]): string[] {
   });
   rawIds.forEach((raw, index) => {
     if (result[index] !== undefined) return;
-    let base = raw.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, MAX_ID_LENGTH - 8) || "node";
+    let base = raw.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, MAX_ID_LENGTH - 8) || "node";
     if ((SYSTEM_NAMESPACES as readonly string[]).includes(base)) base = `${base}_node`;
     let candidate = base;
     for (let suffix = 2; taken.has(candidate); suffix += 1) candidate = `${base}_${suffix}`;
@@ -62,7 +64,7 @@ export function rewriteReferences(value: unknown, rewrite: ReferenceRewrite, dep
   if (typeof value === "object" && value !== null) {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      Object.defineProperty(result, key, { value: rewriteReferences(item, rewrite, depth + 1), enumerable: true, writable: true, configurable: true });
+      setOwn(result, key, rewriteReferences(item, rewrite, depth + 1));
     }
     return result;
   }

@@ -1,5 +1,5 @@
 import type { NodePolicy } from "../../schema/workflow-document.ts";
-import { asList, asRecord, asText, type ConverterContext, type DifyNodeData } from "./converter.ts";
+import { asList, asRecord, asText, setOwn, type ConverterContext, type DifyNodeData } from "./converter.ts";
 
 const MAX_ATTEMPTS = 10;
 
@@ -28,7 +28,7 @@ export function convertNodePolicy(data: DifyNodeData, context: ConverterContext)
     for (const item of asList(data.default_value)) {
       const entry = asRecord(item);
       const key = asText(entry.key);
-      if (key !== "") defaults[key] = entry.type === "number" ? toNumber(entry.value) : entry.value;
+      if (key !== "") setOwn(defaults, key, entry.type === "number" ? toNumber(entry.value) : entry.value);
     }
     policy.defaults = defaults;
   } else if (strategy !== "none" && strategy !== "") {

@@ -30,7 +30,7 @@ export function keepUnsupported(difyType: string, data: DifyNodeData, context: C
   context.report(
     ["type"],
     name
-      ? `${title}is a ${name} node (${difyType}), which Tandem does not support yet: it was imported as is and must be replaced or removed before the workflow can run.`
+      ? `${title}is a node of type ${name} (${difyType}), which Tandem does not support yet: it was imported as is and must be replaced or removed before the workflow can run.`
       : `${title}has the unknown Dify node type "${difyType || "(none)"}": it was imported as is and must be replaced or removed before the workflow can run.`,
   );
   return { type: difyType || "unknown", version: 1, config: specificFields(data) };

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runWorkflow, validateWorkflow, type EngineServices, type WorkflowDocument } from "@tandem/engine";
+import { createUnconfiguredModelGateway, runWorkflow, validateWorkflow, type EngineServices, type WorkflowDocument } from "@tandem/engine";
 import { createRun, createTandem, resolveRuntimeConfig, runWorkflowJob } from "@tandem/runner";
 import { rawChain, rawFan } from "./raw-langgraph.ts";
 import { chainDocument, fanDocument } from "./shapes.ts";
@@ -20,6 +20,7 @@ const persistedRuns = Number(values["persisted-runs"]);
 const services: EngineServices = {
   http: { request: () => Promise.reject(new Error("no network in this benchmark")) },
   sandbox: { run: () => Promise.reject(new Error("no sandbox in this benchmark")) },
+  models: createUnconfiguredModelGateway(),
 };
 
 function valid(document: WorkflowDocument): WorkflowDocument {

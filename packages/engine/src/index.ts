@@ -1,7 +1,7 @@
 // The engine's server entry: validation, the node catalog and the LangGraph runtime.
 // The browser-safe part (document schema, node schemas) is also exported alone as "@tandem/engine/schema".
 export * from "./schema/index.ts";
-export { validateWorkflow } from "./validation/validate-workflow.ts";
+export { validateWorkflow, type ValidateWorkflowOptions } from "./validation/validate-workflow.ts";
 export type { WorkflowProblem, WorkflowValidation } from "./validation/workflow-problem.ts";
 export { runWorkflow, type RunWorkflowOptions, type RunOutcome } from "./runtime/run-workflow.ts";
 export type { RunEvent, RunEventSink, RunEventType } from "./runtime/run-events.ts";
@@ -15,3 +15,6 @@ export { OutboundHttpError, type OutboundHttpErrorCode } from "./adapters/outbou
 export { createQuickJsSandbox, type QuickJsSandbox } from "./adapters/quickjs-sandbox.ts";
 export { exportWorkflowYaml, parseWorkflowYaml, type WorkflowYamlParse } from "./dsl/export-workflow.ts";
 export { importDifyDsl, type DifyImport, type DifyImportOptions, type ImportProblem } from "./dsl/import-dify.ts";
+export type { ModelGateway, ModelSelection, RoutingPolicy, ChatRequest, ChatResult, ChatMessage, ToolCall, ToolDefinition, EmbedRequest, ModelInfo } from "./ports/model-gateway.ts";
+export { createUnconfiguredModelGateway } from "./models/unconfigured-model-gateway.ts";
+export { countTokens } from "./models/count-tokens.ts";

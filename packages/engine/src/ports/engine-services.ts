@@ -1,3 +1,5 @@
+import type { ModelGateway } from "./model-gateway.ts";
+
 /**
  * The engine's ports: everything that touches the outside world arrives through these interfaces,
  * given at composition time. The engine never opens a socket, a file or a database itself.
@@ -41,4 +43,5 @@ export interface CodeSandbox {
 export interface EngineServices {
   http: OutboundHttp;
   sandbox: CodeSandbox;
+  models: ModelGateway;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isModelField } from "./model-field.ts";
 import type { AcceptedType } from "./value-types.ts";
 
 /**
@@ -77,18 +78,47 @@ export interface FoundReference {
   accepts: AcceptedType[];
 }
 
+export interface FoundModel {
+  /** The models named, primary first, then fallbacks. */
+  models: string[];
+  policy: string;
+  path: Array<string | number>;
+}
+
 /**
  * Walks `value` alongside its zod `schema` and returns every reference in it. Unknown shapes are
  * skipped, never thrown on: this runs on unvalidated input too.
  */
 export function collectReferences(schema: z.ZodTypeAny, value: unknown, path: Array<string | number> = []): FoundReference[] {
   const found: FoundReference[] = [];
-  walk(schema, value, path, found, 0);
+  walk(schema, value, path, found, 0, []);
   return found;
 }
 
-function walk(schema: z.ZodTypeAny, value: unknown, path: Array<string | number>, found: FoundReference[], depth: number): void {
+/** Every model selection (see `modelField`) in a node's config. */
+export function collectModels(schema: z.ZodTypeAny, value: unknown): FoundModel[] {
+  const models: FoundModel[] = [];
+  walk(schema, value, [], [], 0, models);
+  return models;
+}
+
+function walk(
+  schema: z.ZodTypeAny,
+  value: unknown,
+  path: Array<string | number>,
+  found: FoundReference[],
+  depth: number,
+  models: FoundModel[],
+): void {
   if (depth > 64 || value === undefined || value === null) return;
+  if (isModelField(schema)) {
+    if (typeof value === "object" && !Array.isArray(value)) {
+      const selection = value as { model?: unknown; fallbacks?: unknown; policy?: unknown };
+      const names = [selection.model, ...(Array.isArray(selection.fallbacks) ? selection.fallbacks : [])].filter((name): name is string => typeof name === "string");
+      models.push({ models: names, policy: typeof selection.policy === "string" ? selection.policy : "local-first", path });
+    }
+    return;
+  }
   const asSelector = selectorMeta.get(schema);
   if (asSelector) {
     if (Array.isArray(value) && value.length >= 2 && value.every((part) => typeof part === "string")) {
@@ -110,41 +140,41 @@ function walk(schema: z.ZodTypeAny, value: unknown, path: Array<string | number>
     case "ZodCatch":
     case "ZodReadonly":
     case "ZodBranded":
-      walk((schema._def as { innerType?: z.ZodTypeAny; type?: z.ZodTypeAny }).innerType ?? (schema._def as { type: z.ZodTypeAny }).type, value, path, found, depth + 1);
+      walk((schema._def as { innerType?: z.ZodTypeAny; type?: z.ZodTypeAny }).innerType ?? (schema._def as { type: z.ZodTypeAny }).type, value, path, found, depth + 1, models);
       return;
     case "ZodEffects":
-      walk((schema._def as { schema: z.ZodTypeAny }).schema, value, path, found, depth + 1);
+      walk((schema._def as { schema: z.ZodTypeAny }).schema, value, path, found, depth + 1, models);
       return;
     case "ZodLazy":
-      walk((schema._def as { getter: () => z.ZodTypeAny }).getter(), value, path, found, depth + 1);
+      walk((schema._def as { getter: () => z.ZodTypeAny }).getter(), value, path, found, depth + 1, models);
       return;
     case "ZodPipeline":
-      walk((schema._def as { in: z.ZodTypeAny }).in, value, path, found, depth + 1);
+      walk((schema._def as { in: z.ZodTypeAny }).in, value, path, found, depth + 1, models);
       return;
     case "ZodObject": {
       if (typeof value !== "object" || Array.isArray(value)) return;
       const shape = (schema as z.AnyZodObject).shape as Record<string, z.ZodTypeAny>;
       for (const [key, child] of Object.entries(shape)) {
-        walk(child, (value as Record<string, unknown>)[key], [...path, key], found, depth + 1);
+        walk(child, (value as Record<string, unknown>)[key], [...path, key], found, depth + 1, models);
       }
       return;
     }
     case "ZodArray": {
       if (!Array.isArray(value)) return;
       const element = (schema._def as { type: z.ZodTypeAny }).type;
-      value.slice(0, 10_000).forEach((item, index) => walk(element, item, [...path, index], found, depth + 1));
+      value.slice(0, 10_000).forEach((item, index) => walk(element, item, [...path, index], found, depth + 1, models));
       return;
     }
     case "ZodRecord": {
       if (typeof value !== "object" || Array.isArray(value)) return;
       const element = (schema._def as { valueType: z.ZodTypeAny }).valueType;
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) walk(element, item, [...path, key], found, depth + 1);
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) walk(element, item, [...path, key], found, depth + 1, models);
       return;
     }
     case "ZodTuple": {
       if (!Array.isArray(value)) return;
       const items = (schema._def as { items: z.ZodTypeAny[] }).items;
-      items.forEach((item, index) => walk(item, value[index], [...path, index], found, depth + 1));
+      items.forEach((item, index) => walk(item, value[index], [...path, index], found, depth + 1, models));
       return;
     }
     case "ZodUnion":
@@ -152,12 +182,12 @@ function walk(schema: z.ZodTypeAny, value: unknown, path: Array<string | number>
       const options = (schema._def as { options: z.ZodTypeAny[] | Map<unknown, z.ZodTypeAny> }).options;
       const list = Array.isArray(options) ? options : [...options.values()];
       const matching = list.find((option) => option.safeParse(value).success) ?? list[0];
-      if (matching) walk(matching, value, path, found, depth + 1);
+      if (matching) walk(matching, value, path, found, depth + 1, models);
       return;
     }
     case "ZodIntersection": {
-      walk((schema._def as { left: z.ZodTypeAny }).left, value, path, found, depth + 1);
-      walk((schema._def as { right: z.ZodTypeAny }).right, value, path, found, depth + 1);
+      walk((schema._def as { left: z.ZodTypeAny }).left, value, path, found, depth + 1, models);
+      walk((schema._def as { right: z.ZodTypeAny }).right, value, path, found, depth + 1, models);
       return;
     }
     default:

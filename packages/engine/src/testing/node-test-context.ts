@@ -35,6 +35,7 @@ export function createNodeTestContext(
     services: {
       http: { request: unavailable("http") },
       sandbox: { run: unavailable("sandbox") },
+      models: { chat: unavailable("models"), embed: unavailable("models"), describe: unavailable("models"), countTokens: () => 0 },
       ...options.services,
     },
     runSubgraph: unavailable("subgraph"),

@@ -1,4 +1,4 @@
-import { createGuardedHttp, createQuickJsSandbox, type EngineServices } from "@tandem/engine";
+import { createGuardedHttp, createQuickJsSandbox, createUnconfiguredModelGateway, type EngineServices } from "@tandem/engine";
 import { z } from "zod";
 
 /** The part of a workspace's settings the engine's services read. */
@@ -13,5 +13,5 @@ export const workspaceEngineSettingsSchema = z
 export function createEngineServices(settings: unknown): EngineServices {
   const parsed = workspaceEngineSettingsSchema.safeParse(settings ?? {});
   const allowedHosts = parsed.success ? parsed.data.allowedHosts : [];
-  return { http: createGuardedHttp({ allowedHosts }), sandbox: createQuickJsSandbox() };
+  return { http: createGuardedHttp({ allowedHosts }), sandbox: createQuickJsSandbox(), models: createUnconfiguredModelGateway() };
 }

@@ -1,4 +1,4 @@
-import type { NodeUsage } from "../runtime/node-implementation.ts";
+import type { NodeUsage } from "./node-usage.ts";
 
 /**
  * The engine's one way to reach language models. Nodes never construct clients: they describe what

@@ -3,17 +3,9 @@ import type { NodeSchema } from "../schema/node-schema.ts";
 import type { ValueSelector } from "../schema/value-reference.ts";
 import type { WorkflowNode } from "../schema/workflow-document.ts";
 import type { EngineServices } from "../ports/engine-services.ts";
+import type { NodeUsage } from "../ports/node-usage.ts";
 
-/** Token and cost accounting a node reports (model-using nodes). */
-export interface NodeUsage {
-  tokensIn: number;
-  tokensOut: number;
-  cost?: number;
-  /** Which model answered, and why fallbacks happened. */
-  model?: { provider: string; model: string; fallbacks?: Array<{ model: string; reason: string }> };
-  timeToFirstTokenMs?: number;
-  tokensPerSecond?: number;
-}
+export type { NodeUsage } from "../ports/node-usage.ts";
 
 export interface NodeResult {
   outputs: Record<string, unknown>;

@@ -44,9 +44,12 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     case "/bad-request":
       json(400, { error: "missing field" });
       return;
-    case "/slow":
-      setTimeout(() => response.writeHead(200).end("late"), 2_000).unref();
+    case "/slow": {
+      // Answers late; the timer goes when the client gives up, so nothing writes to a closed socket.
+      const timer = setTimeout(() => response.writeHead(200).end("late"), 2_000);
+      response.on("close", () => clearTimeout(timer));
       return;
+    }
     default:
       json(200, { method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks).toString("utf8") } satisfies Echo | object);
   }

@@ -19,9 +19,11 @@ export async function executeNode(
   scope: ExecutionScope,
   environment: ExecutionEnvironment,
   predecessorNodeId: string | null,
+  /** The execution number assigned when the node was scheduled (kept across a resume); otherwise the next one. */
+  assignedIndex?: number,
 ): Promise<NodeRecord> {
   const { node } = entry;
-  const index = environment.nextIndex();
+  const index = assignedIndex ?? environment.nextIndex();
   const startedAt = Date.now();
   const iteration = scope.container ? { iterationIndex: scope.container.iterationIndex, parentNodeId: scope.container.id } : {};
   environment.emit({

@@ -41,6 +41,8 @@ export interface RunOutcome {
 interface PendingNode {
   nodeId: string;
   predecessorNodeId: string | null;
+  /** Its execution number, fixed when scheduled so a resumed task keeps it. */
+  index: number;
   /** The records this node reads, so the task is self-contained when resumed from a checkpoint. */
   records: NodeRecords;
 }
@@ -54,11 +56,14 @@ const RunState = Annotation.Root({
   records: Annotation<NodeRecords>({ reducer: (left, right) => ({ ...left, ...right }), default: () => ({}) }),
   pending: Annotation<PendingNode[]>({ reducer: (_left, right) => right, default: () => [] }),
   executed: Annotation<number>({ reducer: (left, right) => left + right, default: () => 0 }),
+  /** The highest execution number handed out, so numbering continues after a resume. */
+  indexUsed: Annotation<number>({ reducer: (left, right) => Math.max(left, right), default: () => 0 }),
   failure: Annotation<Failure | null>({ reducer: (left, right) => right ?? left, default: () => null }),
 });
 type RunStateValue = typeof RunState.State;
 
-const compiledDocuments = new WeakMap<WorkflowDocument, CompiledGraph>();
+/** Compiled graphs by catalog, then document: the same document run with another catalog compiles again. */
+const compiledDocuments = new WeakMap<NodeCatalog, WeakMap<WorkflowDocument, CompiledGraph>>();
 
 /**
  * Runs a workflow. The graph is compiled to a LangGraph StateGraph of two steps: `advance` runs every
@@ -69,10 +74,15 @@ const compiledDocuments = new WeakMap<WorkflowDocument, CompiledGraph>();
 export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
   const catalog = options.catalog ?? defaultNodeCatalog;
-  let graph = compiledDocuments.get(options.document);
+  let byDocument = compiledDocuments.get(catalog);
+  if (!byDocument) {
+    byDocument = new WeakMap();
+    compiledDocuments.set(catalog, byDocument);
+  }
+  let graph = byDocument.get(options.document);
   if (!graph) {
     graph = compileGraph(options.document.graph.nodes, options.document.graph.edges, catalog);
-    compiledDocuments.set(options.document, graph);
+    byDocument.set(options.document, graph);
   }
   const compiled = graph;
   const { maxSteps, maxDurationMs } = options.document.settings;
@@ -99,7 +109,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
 
   const advance = async (state: RunStateValue): Promise<Partial<RunStateValue>> => {
     if (state.failure) return { pending: [] };
-    index = Math.max(index, state.executed);
+    index = Math.max(index, state.indexUsed);
     const scope = { records: { ...state.records } };
     const budget = maxSteps - state.executed;
     const step = await stepGraph(compiled, scope, environment, { inlineImpure: false, budget });
@@ -116,18 +126,21 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
       : step.pending.map(({ entry, predecessorNodeId }) => ({
           nodeId: entry.node.id,
           predecessorNodeId,
+          index: environment.nextIndex(),
           records: pick(scope.records, entry.dependencies),
         }));
-    return { records: newRecords, pending, executed: step.executed, failure };
+    return { records: newRecords, pending, executed: step.executed, indexUsed: index, failure };
   };
 
   const execute = async (task: PendingNode): Promise<Partial<RunStateValue>> => {
     const entry = compiled.nodes.get(task.nodeId);
     if (!entry) throw new Error(`Unknown node ${task.nodeId}`);
-    const record: NodeRecord = await executeNode(entry, { records: { ...task.records } }, environment, task.predecessorNodeId);
+    index = Math.max(index, task.index);
+    const record: NodeRecord = await executeNode(entry, { records: { ...task.records } }, environment, task.predecessorNodeId, task.index);
     return {
       records: { [task.nodeId]: record },
       executed: 1,
+      indexUsed: index,
       ...(record.status === "failed" ? { failure: { nodeId: task.nodeId, error: `${entry.node.title || task.nodeId}: ${record.error ?? "failed"}` } } : {}),
     };
   };

@@ -114,7 +114,8 @@ function walk(
   if (isModelField(schema)) {
     if (typeof value === "object" && !Array.isArray(value)) {
       const selection = value as { model?: unknown; fallbacks?: unknown; policy?: unknown };
-      const names = [selection.model, ...(Array.isArray(selection.fallbacks) ? selection.fallbacks : [])].filter((name): name is string => typeof name === "string");
+      const fallbacks: unknown[] = Array.isArray(selection.fallbacks) ? (selection.fallbacks as unknown[]) : [];
+      const names = [selection.model, ...fallbacks].filter((name): name is string => typeof name === "string");
       models.push({ models: names, policy: typeof selection.policy === "string" ? selection.policy : "local-first", path });
     }
     return;

@@ -1,3 +1,4 @@
+import { createUnconfiguredModelGateway } from "../models/unconfigured-model-gateway.ts";
 import { z } from "zod";
 import { defaultNodeCatalog, type NodeCatalog } from "../nodes/node-catalog.ts";
 import { defaultNodeSchemaRegistry, type NodeSchemaRegistry } from "../nodes/node-schemas.ts";
@@ -20,6 +21,8 @@ export const probeConfigSchema = z.object({
   sleepMs: z.number().int().min(0).default(0),
   /** Sleep as many ms as this input's (numeric) value, added to sleepMs. */
   sleepMsFromInput: z.string().optional(),
+  /** Sleep only during this node's first N calls (a resumed run then finds it quick). */
+  sleepCalls: z.number().int().min(0).optional(),
   /** Throw on the first N attempts. */
   failAttempts: z.number().int().min(0).default(0),
   /** Throw when this input equals the value. */
@@ -60,6 +63,8 @@ export interface ProbeCall {
   nodeId: string;
   attempt: number;
   inputs: Record<string, unknown>;
+  /** performance.now() when the call began. */
+  at: number;
 }
 
 /** Everything the probes of one test did. */
@@ -103,14 +108,15 @@ function probeRun(recorder: ProbeRecorder) {
   return async (config: ProbeConfig, context: NodeContext): Promise<NodeResult> => {
     const inputs: Record<string, unknown> = {};
     for (const [name, reference] of Object.entries(config.inputs)) inputs[name] = context.resolve(reference);
-    const call: ProbeCall = { nodeId: context.node.id, attempt: context.attempt, inputs };
+    const call: ProbeCall = { nodeId: context.node.id, attempt: context.attempt, inputs, at: performance.now() };
     recorder.calls.push(call);
+    const callNumber = recorder.count(context.node.id);
     recorder.inFlight += 1;
     recorder.maxInFlight = Math.max(recorder.maxInFlight, recorder.inFlight);
     try {
       const extra = config.sleepMsFromInput ? Number(inputs[config.sleepMsFromInput]) : 0;
       const sleepMs = config.sleepMs + (Number.isFinite(extra) ? extra : 0);
-      if (sleepMs > 0) await sleepFor(sleepMs, context.signal);
+      if (sleepMs > 0 && (config.sleepCalls === undefined || callNumber <= config.sleepCalls)) await sleepFor(sleepMs, context.signal);
       if (context.attempt <= config.failAttempts) throw new Error(`probe ${context.node.id} failed on attempt ${context.attempt}`);
       if (config.failWhen && inputs[config.failWhen.input] === config.failWhen.equals) {
         throw new Error(`probe ${context.node.id} failed on ${config.failWhen.input}=${String(config.failWhen.equals)}`);
@@ -156,5 +162,6 @@ export function throwingServices(): EngineServices {
     sandbox: {
       run: () => Promise.reject(new Error("The sandbox service is not available in this test.")),
     },
+    models: createUnconfiguredModelGateway(),
   };
 }

@@ -423,6 +423,42 @@ describe("validateWorkflow", () => {
     expect(result.ok).toBe(true);
   });
 
+  it("lets a nested iteration's body use the enclosing iteration's item and index", () => {
+    const document = iterationDocument();
+    const loop = document.graph.nodes[2] as RawNode;
+    const sub = node("sub", "iteration", {
+      items: ["loop", "item"],
+      output: ["leaf", "output"],
+      graph: {
+        nodes: [
+          template("leaf", [
+            { name: "outer_index", selector: ["loop", "index"] },
+            { name: "inner_item", selector: ["sub", "item"] },
+            { name: "prefix", selector: ["start", "prefix"] },
+          ]),
+        ],
+      },
+    });
+    loop.config = { ...loop.config, output: ["sub", "output"], graph: { nodes: [sub], edges: [] } };
+    expect(problemsOf(document)).toEqual([]);
+    // …but not the item of an iteration it is not inside.
+    const leaf = ((sub.config.graph as { nodes: RawNode[] }).nodes[0] as RawNode).config as { variables: Array<{ name: string; selector: string[] }> };
+    leaf.variables[2] = { name: "other", selector: ["other", "item"] };
+    const problem = only(problemsOf(document), "unknown_reference");
+    expect(problem).toMatchObject({ nodeId: "leaf", path: ["config", "variables", 2, "selector"] });
+  });
+
+  it("lets the nodes on a fail branch read error_message and error_type, and only with the branch strategy", () => {
+    const withStrategy = (onError: string) => {
+      const document = workflow([{ ...template("risky"), policy: { onError } }, template("handler", [{ name: "why", selector: ["risky", "error_message"] }, { name: "kind", selector: ["risky", "error_type"] }])]);
+      return problemsOf(document);
+    };
+    expect(withStrategy("branch")).toEqual([]);
+    const problems = withStrategy("fail");
+    expect(problems.map((problem) => problem.code)).toEqual(["unknown_reference", "unknown_reference"]);
+    expect(problems[0]?.message).toBe('"risky" has no output "error_message". It has: output.');
+  });
+
   it("locates problems inside an iteration body on the inner node", () => {
     const document = iterationDocument();
     const loop = document.graph.nodes[2] as RawNode;

@@ -222,6 +222,11 @@ function validateNode(
     problems.push({ code: "invalid_config", nodeId: node.id, path: ["config", ...problem.path], message: problem.message });
   }
   const outputs = new Map(schema.outputs(config.data).map((output: OutputDeclaration) => [output.name, output.type]));
+  if (node.policy?.onError === "branch") {
+    // What the runtime gives a node that takes its fail branch (execute-node.ts), for the nodes on that branch.
+    outputs.set("error_message", "string");
+    outputs.set("error_type", "string");
+  }
   return { node, schema, config: config.data, outputs };
 }
 
@@ -350,6 +355,8 @@ function validateIterationBody(
 ): void {
   const config = entry.config as { items: string[]; output: string[]; graph: { nodes: unknown[]; edges: unknown[] } };
   const outer = new Map(scope.outer);
+  // A nested iteration's body still sees the enclosing iteration's item and index (the runtime resolves them).
+  if (scope.container) outer.set(scope.container.id, scope.container.outputs);
   for (const id of ancestors) {
     const ancestor = nodes.get(id);
     if (ancestor) outer.set(id, ancestor.outputs);

@@ -63,7 +63,14 @@ export async function executeNode(
         ...iteration,
       });
       const tokens = result.usage ? result.usage.tokensIn + result.usage.tokensOut : 0;
-      return { status: "succeeded", outputs: result.outputs, ...(branch !== DEFAULT_HANDLE ? { branch } : {}), ...(tokens ? { tokens } : {}) };
+      const cost = result.usage?.cost ?? 0;
+      return {
+        status: "succeeded",
+        outputs: result.outputs,
+        ...(branch !== DEFAULT_HANDLE ? { branch } : {}),
+        ...(tokens ? { tokens } : {}),
+        ...(cost ? { cost } : {}),
+      };
     } catch (error) {
       if (environment.signal.aborted) throw environment.signal.reason ?? error;
       lastError = error;
@@ -110,6 +117,7 @@ async function runOnce(entry: CompiledNode, scope: ExecutionScope, environment: 
     node: entry.node,
     signal,
     attempt,
+    private: environment.private,
     resolve,
     render: (text) => interpolateReferences(text, resolve),
     emitDelta: (text) => environment.emit({ type: "node-delta", runId: environment.runId, at: Date.now(), nodeId: entry.node.id, text }),

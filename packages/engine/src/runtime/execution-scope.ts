@@ -10,6 +10,8 @@ export interface ExecutionEnvironment {
   runId: string;
   services: EngineServices;
   signal: AbortSignal;
+  /** The document's `settings.private`: nodes pass it to the model gateway so only local models answer. */
+  private: boolean;
   emit: RunEventSink;
   /** `sys.*`: inputs, query, user_id, conversation_id, files, run_id, … */
   system: Record<string, unknown>;

@@ -24,6 +24,8 @@ export interface NodeContext {
   readonly signal: AbortSignal;
   /** 1 on the first try. */
   readonly attempt: number;
+  /** The workflow is private (`settings.private`): model calls must stay on local models. */
+  readonly private: boolean;
   /** Reads a variable (`["nodeId", "output", ...path]`); undefined when it does not exist. */
   resolve(selector: ValueSelector): unknown;
   /** Replaces `{{#nodeId.output#}}` references in text. */

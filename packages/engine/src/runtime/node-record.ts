@@ -6,6 +6,7 @@ export interface NodeRecord {
   branch?: string;
   error?: string;
   tokens?: number;
+  cost?: number;
 }
 
 export type NodeRecords = Record<string, NodeRecord>;

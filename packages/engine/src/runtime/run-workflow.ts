@@ -35,6 +35,8 @@ export interface RunOutcome {
   failedNodeId?: string;
   totalSteps: number;
   totalTokens: number;
+  /** Sum of the model costs of the run's nodes (price table), in USD. */
+  totalCost: number;
   elapsedMs: number;
 }
 
@@ -92,12 +94,17 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
   setMaxListeners(0, signal);
   let index = 0;
   let totalTokens = 0;
+  let totalCost = 0;
   const environment: ExecutionEnvironment = {
     runId: options.runId,
     services: options.services,
     signal,
+    private: options.document.settings.private,
     emit: (event) => {
-      if (event.type === "node-end" && event.usage) totalTokens += event.usage.tokensIn + event.usage.tokensOut;
+      if (event.type === "node-end" && event.usage) {
+        totalTokens += event.usage.tokensIn + event.usage.tokensOut;
+        totalCost += event.usage.cost ?? 0;
+      }
       options.onEvent(event);
     },
     system: { ...options.system, inputs: options.inputs, run_id: options.runId },
@@ -167,7 +174,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
   };
   try {
     const final = await app.invoke(options.resume ? null : {}, config);
-    return finish(final, options, compiled, startedAt, totalTokens);
+    return finish(final, options, compiled, startedAt);
   } catch (error) {
     const elapsedMs = Date.now() - startedAt;
     if (signal.aborted) {
@@ -175,28 +182,31 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
       const message = timedOut ? `The run exceeded its time limit of ${maxDurationMs} ms.` : "The run was stopped.";
       if (timedOut) {
         options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: message, elapsedMs, totalSteps: index, totalTokens });
-        return { status: "failed", outputs: {}, error: message, totalSteps: index, totalTokens, elapsedMs };
+        return { status: "failed", outputs: {}, error: message, totalSteps: index, totalTokens, totalCost, elapsedMs };
       }
       options.onEvent({ type: "run-end", runId: options.runId, at: Date.now(), status: "stopped", outputs: {}, elapsedMs, totalSteps: index, totalTokens });
-      return { status: "stopped", outputs: {}, error: message, totalSteps: index, totalTokens, elapsedMs };
+      return { status: "stopped", outputs: {}, error: message, totalSteps: index, totalTokens, totalCost, elapsedMs };
     }
     const message = error instanceof Error ? error.message : String(error);
     options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: message, elapsedMs, totalSteps: index, totalTokens });
-    return { status: "failed", outputs: {}, error: message, totalSteps: index, totalTokens, elapsedMs };
+    return { status: "failed", outputs: {}, error: message, totalSteps: index, totalTokens, totalCost, elapsedMs };
   }
 }
 
-function finish(state: RunStateValue, options: RunWorkflowOptions, graph: CompiledGraph, startedAt: number, tokensThisProcess: number): RunOutcome {
+/** Totals come from the checkpointed records, so they include nodes that ran before a resume. */
+function finish(state: RunStateValue, options: RunWorkflowOptions, graph: CompiledGraph, startedAt: number): RunOutcome {
   const elapsedMs = Date.now() - startedAt;
   const totalSteps = state.executed;
-  const totalTokens = Object.values(state.records).reduce((sum, record) => sum + (record.tokens ?? 0), 0) || tokensThisProcess;
+  const records = Object.values(state.records);
+  const totalTokens = records.reduce((sum, record) => sum + (record.tokens ?? 0), 0);
+  const totalCost = records.reduce((sum, record) => sum + (record.cost ?? 0), 0);
   if (state.failure) {
     options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: state.failure.error, ...(state.failure.nodeId ? { nodeId: state.failure.nodeId } : {}), elapsedMs, totalSteps, totalTokens });
-    return { status: "failed", outputs: {}, error: state.failure.error, ...(state.failure.nodeId ? { failedNodeId: state.failure.nodeId } : {}), totalSteps, totalTokens, elapsedMs };
+    return { status: "failed", outputs: {}, error: state.failure.error, ...(state.failure.nodeId ? { failedNodeId: state.failure.nodeId } : {}), totalSteps, totalTokens, totalCost, elapsedMs };
   }
   const outputs = runOutputs(options.document, graph, state.records);
   options.onEvent({ type: "run-end", runId: options.runId, at: Date.now(), status: "succeeded", outputs, elapsedMs, totalSteps, totalTokens });
-  return { status: "succeeded", outputs, totalSteps, totalTokens, elapsedMs };
+  return { status: "succeeded", outputs, totalSteps, totalTokens, totalCost, elapsedMs };
 }
 
 /** A workflow returns what its End node collected; a chatflow returns its answers joined. */

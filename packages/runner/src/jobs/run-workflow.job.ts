@@ -77,6 +77,7 @@ export async function runWorkflowJob(
       error: outcome.error ?? null,
       totalSteps: outcome.totalSteps,
       totalTokens: outcome.totalTokens,
+      totalCost: outcome.totalCost,
       elapsedMs: finishedAt.getTime() - startedAt.getTime(),
       finishedAt,
     },

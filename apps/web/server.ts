@@ -4,7 +4,7 @@
  *
  * Run with tsx: `npm start` at the root builds first, then runs this in production mode.
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTandem, resolveRuntimeConfig, type RuntimeConfig } from "@tandem/runner";
@@ -24,6 +24,13 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((request, response) => {
+  if (!allowedToReachLocalModels(request)) {
+    response.writeHead(401, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify({ error: { message: "The local model API answers this machine only; from elsewhere send Authorization: Bearer <TANDEM_LOCAL_API_KEY>.", type: "invalid_request_error", code: "unauthorized" } }),
+    );
+    return;
+  }
   handle(request, response).catch((error: unknown) => {
     console.error("request failed", error);
     if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
@@ -54,6 +61,15 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+/** /api/local/* serves the embedded models: to loopback clients, or to whoever holds TANDEM_LOCAL_API_KEY. */
+function allowedToReachLocalModels(request: IncomingMessage): boolean {
+  if (!request.url?.startsWith("/api/local/")) return true;
+  const remote = request.socket.remoteAddress ?? "";
+  if (remote === "127.0.0.1" || remote === "::1" || remote === "::ffff:127.0.0.1") return true;
+  const key = process.env.TANDEM_LOCAL_API_KEY;
+  return key !== undefined && key.length > 0 && request.headers.authorization === `Bearer ${key}`;
+}
 
 function displayHost(host: string): string {
   return host === "0.0.0.0" || host === "::" ? "localhost" : host;

@@ -26,5 +26,14 @@ export { toJsonInput } from "@tandem/db";
 export { runWorkflowJob, type RunWorkflowJobDependencies } from "./jobs/run-workflow.job.ts";
 export { createRunEventRecorder, type RunEventRecorder } from "./runs/run-event-recorder.ts";
 export { createInProcessRunEventBus, type RunEventBus, type SequencedRunEvent } from "./runs/run-event-bus.ts";
-export { createEngineServices, workspaceEngineSettingsSchema } from "./runs/engine-services.ts";
+export { createEngineServicesFactory, workspaceEngineSettingsSchema, type EngineServicesFactory, type WorkspaceRef } from "./runs/engine-services.ts";
+export {
+  saveModelProvider,
+  listModelProviders,
+  loadProviderConfigs,
+  saveModelCapabilities,
+  modelProviderInputSchema,
+  type ModelProviderInput,
+  type ModelProviderSummary,
+} from "./models/model-provider-repository.ts";
 export { recoverUnfinishedRuns, runWorkflowJobId } from "./runs/recover-unfinished-runs.ts";

@@ -41,7 +41,9 @@ export async function newIsolatedQuickJS(memoryBytes: number): Promise<IsolatedQ
   const wasmModule = await compiled;
   const maximum = Math.min(MAX_PAGES, Math.max(INITIAL_PAGES, Math.ceil((memoryBytes + INSTANCE_OVERHEAD_BYTES) / PAGE_BYTES)));
   const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum });
-  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmModule, wasmMemory }));
+  // quickjs-emscripten types the memory with its own structural type; under the DOM typings (the web
+  // app's typecheck) WebAssembly.Memory looks different, though it is the same object at run time.
+  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmModule, wasmMemory: wasmMemory as never }));
   return { quickjs, memoryBytesInUse: () => wasmMemory.buffer.byteLength };
 }
 

@@ -15,7 +15,7 @@ const end = (selector: string[]): unknown => ({ id: "e", type: "custom", data: {
 const edge = (source: string, target: string, sourceHandle = "source"): unknown => ({ id: `${source}-${sourceHandle}-${target}`, source, sourceHandle, target, targetHandle: "target" });
 
 describe("importDifyDsl: what it cannot carry over", () => {
-  it("reports python code, LLM and knowledge retrieval nodes by id and keeps them in the graph", () => {
+  it("reports python code and knowledge retrieval nodes by id and keeps them in the graph", () => {
     const result = importDifyDsl(loadFixture("dify-unsupported.yml"), { registry: importRegistry });
     const nodes = result.document?.graph.nodes ?? [];
     expect(nodes.map((node) => [node.id, node.type])).toEqual([
@@ -30,18 +30,16 @@ describe("importDifyDsl: what it cannot carry over", () => {
     expect(own.map((problem) => [problem.nodeId, problem.path])).toEqual([
       ["1722000000001", ["data", "variables", 1, "type"]],
       ["1722000000002", ["data", "type"]],
-      ["1722000000003", ["data", "type"]],
       ["1722000000004", ["data", "code_language"]],
     ]);
     expect(own[0]?.message).toContain('"attachments": file-list inputs are not supported');
     expect(own[1]?.message).toContain("type Knowledge Retrieval (knowledge-retrieval)");
-    expect(own[2]?.message).toContain('"Write the answer" is a node of type LLM (llm)');
-    expect(own[3]?.message).toBe("Python code nodes are not supported: rewrite it in JavaScript.");
+    expect(own[2]?.message).toBe("Python code nodes are not supported: rewrite it in JavaScript.");
     // Kept as they were, for reference.
-    expect(nodes[2]?.config).toMatchObject({ model: { provider: "openai", name: "gpt-4o-mini" } });
+    expect(nodes[1]?.config).toMatchObject({ dataset_ids: ["6a1e0b7c-0d3a-4a0c-9a53-0f2a4b9a6c11"] });
     expect(nodes[3]?.config).toMatchObject({ code: expect.stringContaining("def main(text: str)") as string });
     // Validation's own findings follow, as errors.
-    expect(result.problems.some((problem) => problem.nodeId === "1722000000003" && problem.message.startsWith("Validation: Unknown node type"))).toBe(true);
+    expect(result.problems.some((problem) => problem.nodeId === "1722000000002" && problem.message.startsWith("Validation: Unknown node type"))).toBe(true);
     // The note is reported, not silently dropped.
     expect(result.problems.find((problem) => problem.severity === "warning")?.message).toContain("Remember to refresh the handbook weekly");
   });

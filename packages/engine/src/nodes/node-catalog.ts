@@ -1,4 +1,5 @@
 import type { NodeImplementation } from "../runtime/node-implementation.ts";
+import { agentNode } from "./agent/agent.node.ts";
 import { answerNode } from "./answer/answer.node.ts";
 import { codeNode } from "./code/code.node.ts";
 import { endNode } from "./end/end.node.ts";
@@ -6,8 +7,12 @@ import { httpRequestNode } from "./http-request/http-request.node.ts";
 import { ifElseNode } from "./if-else/if-else.node.ts";
 import { iterationNode } from "./iteration/iteration.node.ts";
 import { listOperatorNode } from "./list-operator/list-operator.node.ts";
+import { llmNode } from "./llm/llm.node.ts";
+import { parameterExtractorNode } from "./parameter-extractor/parameter-extractor.node.ts";
+import { questionClassifierNode } from "./question-classifier/question-classifier.node.ts";
 import type { NodeType } from "./node-schemas.ts";
 import { startNode } from "./start/start.node.ts";
+import { summarizeNode } from "./summarize/summarize.node.ts";
 import { templateNode } from "./template/template.node.ts";
 import { variableAggregatorNode } from "./variable-aggregator/variable-aggregator.node.ts";
 
@@ -23,6 +28,11 @@ const implementations = {
   "list-operator": listOperatorNode,
   code: codeNode,
   "http-request": httpRequestNode,
+  llm: llmNode,
+  "question-classifier": questionClassifierNode,
+  "parameter-extractor": parameterExtractorNode,
+  agent: agentNode,
+  summarize: summarizeNode,
 } as const satisfies Record<NodeType, NodeImplementation>;
 
 export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;

@@ -1,4 +1,5 @@
 import type { NodeSchema } from "../schema/node-schema.ts";
+import { agentSchema } from "./agent/agent.schema.ts";
 import { answerSchema } from "./answer/answer.schema.ts";
 import { codeSchema } from "./code/code.schema.ts";
 import { endSchema } from "./end/end.schema.ts";
@@ -6,7 +7,11 @@ import { httpRequestSchema } from "./http-request/http-request.schema.ts";
 import { ifElseSchema } from "./if-else/if-else.schema.ts";
 import { iterationSchema } from "./iteration/iteration.schema.ts";
 import { listOperatorSchema } from "./list-operator/list-operator.schema.ts";
+import { llmSchema } from "./llm/llm.schema.ts";
+import { parameterExtractorSchema } from "./parameter-extractor/parameter-extractor.schema.ts";
+import { questionClassifierSchema } from "./question-classifier/question-classifier.schema.ts";
 import { startSchema } from "./start/start.schema.ts";
+import { summarizeSchema } from "./summarize/summarize.schema.ts";
 import { templateSchema } from "./template/template.schema.ts";
 import { variableAggregatorSchema } from "./variable-aggregator/variable-aggregator.schema.ts";
 
@@ -25,6 +30,11 @@ export const nodeSchemas = {
   "list-operator": listOperatorSchema,
   code: codeSchema,
   "http-request": httpRequestSchema,
+  llm: llmSchema,
+  "question-classifier": questionClassifierSchema,
+  "parameter-extractor": parameterExtractorSchema,
+  agent: agentSchema,
+  summarize: summarizeSchema,
 } as const satisfies Record<string, NodeSchema>;
 
 export type NodeType = keyof typeof nodeSchemas;

@@ -8,7 +8,14 @@ import type { WorkflowNode } from "../schema/workflow-document.ts";
  * deltas are collected. Services default to ones that fail loudly, so a test states what it uses.
  */
 export function createNodeTestContext(
-  options: { pool?: Record<string, Record<string, unknown>>; services?: Partial<EngineServices>; node?: Partial<WorkflowNode>; signal?: AbortSignal } = {},
+  options: {
+    pool?: Record<string, Record<string, unknown>>;
+    services?: Partial<EngineServices>;
+    node?: Partial<WorkflowNode>;
+    signal?: AbortSignal;
+    /** The workflow's `settings.private`; false unless a test checks private routing. */
+    private?: boolean;
+  } = {},
 ): NodeContext & { deltas: string[] } {
   const pool = options.pool ?? {};
   const deltas: string[] = [];
@@ -29,6 +36,7 @@ export function createNodeTestContext(
     node: { id: "node", type: "test", version: 1, position: { x: 0, y: 0 }, title: "", config: {}, ...options.node },
     signal: options.signal ?? new AbortController().signal,
     attempt: 1,
+    private: options.private ?? false,
     resolve,
     render: (text) => interpolateReferences(text, resolve),
     emitDelta: (text) => deltas.push(text),

@@ -1,7 +1,10 @@
 import { checkDatabaseHealth, createSecretBox, loadOrCreateSecretKey, openDatabase, type Database, type SecretBox } from "@tandem/db";
+import path from "node:path";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { createLocalModelRuntime, handleOpenAiRequest, toWebResponse, type LocalModelRuntime } from "@tandem/local-models";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
-import { createEngineServices } from "../runs/engine-services.ts";
+import { adaptLocalRuntime } from "../models/local-runtime-adapter.ts";
+import { createEngineServicesFactory } from "../runs/engine-services.ts";
 import { recoverUnfinishedRuns } from "../runs/recover-unfinished-runs.ts";
 import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
 import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
@@ -32,6 +35,10 @@ export interface Tandem {
   readonly secrets: SecretBox;
   /** Live run events (persisted ones are in run_events). */
   readonly runEvents: RunEventBus;
+  /** The embedded GGUF runtime. */
+  readonly localModels: LocalModelRuntime;
+  /** Serves the embedded runtime as an OpenAI-compatible API (`/v1/models`, chat, completions, embeddings). */
+  handleLocalModelsApi(request: { method: string; path: string; body: string; signal: AbortSignal }): Promise<Response>;
   /** What job handlers use, for callers that run a job directly (the CLI). */
   readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
@@ -61,7 +68,10 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const checkpointer = PostgresSaver.fromConnString(db.url, { schema: "langgraph" });
     await checkpointer.setup();
     const runEvents = createInProcessRunEventBus();
-    const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor: createEngineServices };
+    // The embedded GGUF runtime: models are the .gguf files in <dataDir>/models, loaded on first use.
+    const localRuntime = createLocalModelRuntime({ modelsDir: path.join(config.dataDir, "models") });
+    const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime) });
+    const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     if (processesJobs && queue.kind === "in-process") await recoverUnfinishedRuns(db.prisma, queue);
@@ -74,6 +84,10 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       queue,
       secrets,
       runEvents,
+      localModels: localRuntime,
+      async handleLocalModelsApi(request) {
+        return toWebResponse(await handleOpenAiRequest(localRuntime, request));
+      },
       jobDependencies,
       async health() {
         const [database, queueHealth] = await Promise.all([checkDatabaseHealth(db.prisma), queue.health()]);
@@ -91,6 +105,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
         closed ??= (async () => {
           await queue.close({ timeoutMs: config.shutdownTimeoutMs });
           await checkpointer.end();
+          await localRuntime.close();
           await db.close();
         })();
         return closed;

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@tandem/db";
-import { runWorkflow, validateWorkflow, type EngineServices, type RunOutcome } from "@tandem/engine";
+import { runWorkflow, validateWorkflow, type RunOutcome } from "@tandem/engine";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { EngineServicesFactory } from "../runs/engine-services.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import { toJsonInput } from "@tandem/db";
@@ -9,7 +10,7 @@ export interface RunWorkflowJobDependencies {
   prisma: PrismaClient;
   bus: RunEventBus;
   checkpointer: BaseCheckpointSaver;
-  servicesFor(workspaceSettings: unknown): EngineServices;
+  servicesFor: EngineServicesFactory;
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "stopped"]);
@@ -61,7 +62,7 @@ export async function runWorkflowJob(
       ...(run.endUser ? { user_id: run.endUser } : {}),
       ...(run.conversationId ? { conversation_id: run.conversationId } : {}),
     },
-    services: dependencies.servicesFor(run.workspace.settings),
+    services: await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }),
     onEvent: recorder.record,
     signal,
     checkpointer: dependencies.checkpointer,

@@ -1,17 +1,75 @@
-import { createGuardedHttp, createQuickJsSandbox, createUnconfiguredModelGateway, type EngineServices } from "@tandem/engine";
+import type { PrismaClient, SecretBox } from "@tandem/db";
+import {
+  createGuardedHttp,
+  createLimiter,
+  createModelGateway,
+  createQuickJsSandbox,
+  createUnconfiguredModelGateway,
+  type EngineServices,
+  type Limiter,
+  type LocalModelRuntime,
+  type ProviderConfig,
+} from "@tandem/engine";
 import { z } from "zod";
+import { loadProviderConfigs } from "../models/model-provider-repository.ts";
 
 /** The part of a workspace's settings the engine's services read. */
 export const workspaceEngineSettingsSchema = z
   .object({
     /** Hosts (or host:port) outbound HTTP may reach even though they are private or loopback. */
     allowedHosts: z.array(z.string()).default([]),
+    /** Model tiers: `"tier:fast"` → these references, tried in order. */
+    tiers: z.record(z.array(z.string())).default({}),
+    /** Price overrides, USD per million tokens, keyed "provider:model". */
+    prices: z.record(z.object({ input: z.number().min(0), output: z.number().min(0) })).default({}),
   })
   .passthrough();
 
-/** The engine's ports for one workspace: guarded HTTP and the code sandbox. */
-export function createEngineServices(settings: unknown): EngineServices {
-  const parsed = workspaceEngineSettingsSchema.safeParse(settings ?? {});
-  const allowedHosts = parsed.success ? parsed.data.allowedHosts : [];
-  return { http: createGuardedHttp({ allowedHosts }), sandbox: createQuickJsSandbox(), models: createUnconfiguredModelGateway() };
+export interface WorkspaceRef {
+  id: string;
+  settings: unknown;
+}
+
+export type EngineServicesFactory = (workspace: WorkspaceRef) => Promise<EngineServices>;
+
+/**
+ * Builds a workspace's engine services for a run: guarded HTTP with its allowed hosts, the shared code
+ * sandbox, and a model gateway over its providers (plus the embedded runtime as provider "local").
+ * Concurrency limits are per provider endpoint and shared by every run in this process.
+ */
+export function createEngineServicesFactory(options: { prisma: PrismaClient; secrets: SecretBox; localRuntime?: LocalModelRuntime }): EngineServicesFactory {
+  const sandbox = createQuickJsSandbox();
+  const limiters = new Map<string, Limiter>();
+  return async (workspace) => {
+    const parsed = workspaceEngineSettingsSchema.safeParse(workspace.settings ?? {});
+    const settings = parsed.success ? parsed.data : workspaceEngineSettingsSchema.parse({});
+    const { providers } = await loadProviderConfigs(options.prisma, options.secrets, workspace.id);
+    if (options.localRuntime && !providers.some((provider) => provider.kind === "local")) {
+      providers.push({ name: "local", kind: "local", isLocal: true, settings: {} });
+    }
+    const limiterFor = (provider: ProviderConfig) => {
+      const key = `${workspace.id}\u0000${provider.name}`;
+      let limiter = limiters.get(key);
+      if (!limiter) {
+        limiter = createLimiter(provider.settings.maxConcurrency ?? (provider.kind === "local" ? 1 : 64));
+        limiters.set(key, limiter);
+      }
+      return limiter;
+    };
+    const byName = new Map(providers.map((provider) => [provider.name, provider]));
+    const models =
+      providers.length === 0
+        ? createUnconfiguredModelGateway()
+        : createModelGateway({
+            providers,
+            tiers: settings.tiers,
+            prices: settings.prices,
+            ...(options.localRuntime ? { localRuntime: options.localRuntime } : {}),
+            concurrency: (name) => {
+              const provider = byName.get(name);
+              return provider ? limiterFor(provider) : createLimiter(64);
+            },
+          });
+    return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models };
+  };
 }

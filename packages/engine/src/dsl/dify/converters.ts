@@ -6,6 +6,9 @@ import { convertHttpRequest } from "./http-request.ts";
 import { convertIfElse } from "./if-else.ts";
 import { convertIteration } from "./iteration.ts";
 import { convertListOperator } from "./list-operator.ts";
+import { convertLlm } from "./llm.ts";
+import { convertParameterExtractor } from "./parameter-extractor.ts";
+import { convertQuestionClassifier } from "./question-classifier.ts";
 import { convertStart } from "./start.ts";
 import { convertTemplateTransform } from "./template-transform.ts";
 import { convertVariableAggregator } from "./variable-aggregator.ts";
@@ -27,6 +30,9 @@ export const difyNodeConverters: Readonly<Record<string, NodeConverter>> = {
   "variable-assigner": convertVariableAggregator,
   "list-operator": convertListOperator,
   iteration: convertIteration,
+  llm: convertLlm,
+  "question-classifier": convertQuestionClassifier,
+  "parameter-extractor": convertParameterExtractor,
 };
 
 /** Dify's container start nodes: dropped on import, their targets become the container's entry nodes. */

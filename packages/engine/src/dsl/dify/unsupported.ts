@@ -2,10 +2,7 @@ import { specificFields, type ConverterContext, type ConvertedNode, type DifyNod
 
 /** Dify node types Tandem has no converter for yet, by their names in Dify's editor. */
 const KNOWN_DIFY_TYPES: Record<string, string> = {
-  llm: "LLM",
   "knowledge-retrieval": "Knowledge Retrieval",
-  "question-classifier": "Question Classifier",
-  "parameter-extractor": "Parameter Extractor",
   tool: "Tool",
   agent: "Agent",
   "document-extractor": "Doc Extractor",

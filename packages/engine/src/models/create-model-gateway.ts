@@ -151,6 +151,16 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       return parsed === null || provider === undefined ? null : describeModel(provider, parsed.model);
     },
 
+    isLocal(reference) {
+      const expanded = expandTier(reference, tiers) ?? [reference];
+      const locality = expanded.map((entry) => {
+        const parsed = parseModelReference(entry);
+        return parsed === null ? undefined : providers.get(parsed.provider)?.isLocal;
+      });
+      if (locality.some((local) => local === false)) return false;
+      return locality.every((local) => local === true) ? true : undefined;
+    },
+
     countTokens,
   };
 }

@@ -93,4 +93,9 @@ export interface ModelGateway {
   describe(model: string): Promise<ModelInfo | null>;
   /** Counts tokens offline (bundled BPE ranks), for sizing prompts and chunks. */
   countTokens(text: string): number;
+  /**
+   * Whether a reference names only local models (a tier: all of its models); undefined when it names
+   * nothing configured. Lets validation refuse cloud models in private workflows before a run starts.
+   */
+  isLocal?(reference: string): boolean | undefined;
 }

@@ -37,7 +37,9 @@ export async function runWorkflowJob(
     workspaceId: run.workspaceId,
     onError: (error) => console.error(JSON.stringify({ event: "run-event-write-failed", runId, error: String(error) })),
   });
-  const validation = validateWorkflow(run.document);
+  const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings });
+  // With the workspace's providers known, a private workflow naming a cloud model fails here, before anything runs.
+  const validation = validateWorkflow(run.document, { isLocalModel: (reference) => services.models.isLocal?.(reference) });
   if (!validation.ok || !validation.document) {
     const error = `The workflow is invalid: ${validation.problems
       .slice(0, 5)
@@ -62,7 +64,7 @@ export async function runWorkflowJob(
       ...(run.endUser ? { user_id: run.endUser } : {}),
       ...(run.conversationId ? { conversation_id: run.conversationId } : {}),
     },
-    services: await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }),
+    services,
     onEvent: recorder.record,
     signal,
     checkpointer: dependencies.checkpointer,

@@ -51,7 +51,16 @@ export async function createRunEventRecorder(options: {
           inputs: toJsonInput(event.inputs),
           outputs: toJsonInput(event.outputs),
           error: event.error ?? null,
-          ...(event.usage?.model ? { model: toJsonInput(event.usage.model) } : {}),
+          // Which model answered, why fallbacks happened, and how fast it was.
+          ...(event.usage?.model
+            ? {
+                model: toJsonInput({
+                  ...event.usage.model,
+                  timeToFirstTokenMs: event.usage.timeToFirstTokenMs,
+                  tokensPerSecond: event.usage.tokensPerSecond,
+                }),
+              }
+            : {}),
           tokensIn: event.usage?.tokensIn ?? 0,
           tokensOut: event.usage?.tokensOut ?? 0,
           cost: event.usage?.cost ?? 0,

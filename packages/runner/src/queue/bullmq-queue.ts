@@ -68,7 +68,7 @@ export function createBullmqQueue<C extends JobCatalog>(options: BullmqQueueOpti
     if (closing) throw new QueueError("queue_closed", "The queue is shutting down and takes no new jobs.");
   }
 
-  /** `state` must be read before `job`: the job's fields then are at least as new as its state. */
+  /** `state` and `job` must describe the same moment (see getJob). */
   function toSnapshot(job: Job, state: string): JobSnapshot {
     const cancelled = state === "failed" && job.failedReason === CANCELLED;
     const status: JobStatus = cancelled ? "cancelled" : mapState(state);
@@ -153,9 +153,18 @@ export function createBullmqQueue<C extends JobCatalog>(options: BullmqQueueOpti
     },
 
     async getJob(id) {
-      const state = await queue.getJobState(id);
-      const job = state === "unknown" ? undefined : await queue.getJob(id);
-      if (job) return toSnapshot(job, state);
+      // A job moves while we read it: read its state, its fields, then its state again, until the two
+      // states agree (a few tries at most), so the snapshot never mixes two moments.
+      let latest: JobSnapshot | null = null;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const state = await queue.getJobState(id);
+        if (state === "unknown") break;
+        const job = await queue.getJob(id);
+        if (!job) break;
+        latest = toSnapshot(job, state);
+        if ((await queue.getJobState(id)) === state) return latest;
+      }
+      if (latest) return latest;
       const mark = await commands.get(cancelKey(id));
       return mark ? (JSON.parse(mark) as JobSnapshot) : null;
     },

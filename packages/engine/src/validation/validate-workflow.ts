@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defaultNodeSchemaRegistry, type NodeSchemaRegistry } from "../nodes/node-schemas.ts";
 import { handlesOf, FAIL_HANDLE, DEFAULT_HANDLE, type NodeSchema, type OutputDeclaration } from "../schema/node-schema.ts";
-import { collectModels, collectReferences, SYSTEM_NAMESPACES } from "../schema/value-reference.ts";
+import { collectReferences, SYSTEM_NAMESPACES } from "../schema/value-reference.ts";
 import { elementType, typeAccepts, type ValueType } from "../schema/value-types.ts";
 import {
   workflowDocumentSchema,
@@ -14,6 +14,7 @@ import {
   type WorkflowKind,
   type WorkflowNode,
 } from "../schema/workflow-document.ts";
+import { checkPrivateModels } from "./check-private-models.ts";
 import { findCycles, indexGraph, reachable } from "./graph-analysis.ts";
 import { migrateNodeConfig } from "./migrate-node-config.ts";
 import type { WorkflowProblem, WorkflowValidation } from "./workflow-problem.ts";
@@ -86,7 +87,7 @@ export function validateWorkflow(input: unknown, options: ValidateWorkflowOption
     validateGraph(graph.nodes, graph.edges, scope, registry, problems, true);
 
     const document = workflowDocumentSchema.safeParse(input);
-    if (document.success && document.data.settings.private) checkPrivateModels(document.data, registry, options, problems);
+    if (document.success && document.data.settings.private) checkPrivateModels(document.data, registry, options.isLocalModel, problems);
     if (!document.success) {
       for (const issue of document.error.issues.slice(0, 50)) {
         if (issue.path[0] === "graph") continue; // already reported node by node
@@ -379,32 +380,4 @@ function validateIterationBody(
   if (!outputRoot || !innerIds.has(outputRoot)) {
     problems.push({ code: "unknown_reference", nodeId: entry.node.id, path: ["config", "output"], message: "The iteration's output must be an output of a node inside it." });
   }
-}
-
-/** A private workflow may only use local models: every model a node names (fallbacks too) is checked. */
-function checkPrivateModels(document: WorkflowDocument, registry: NodeSchemaRegistry, options: ValidateWorkflowOptions, problems: WorkflowProblem[]): void {
-  const visit = (nodes: readonly WorkflowNode[]) => {
-    for (const node of nodes) {
-      const schema = registry.get(node.type);
-      if (!schema) continue;
-      const config = schema.config.safeParse(node.config);
-      if (!config.success) continue;
-      for (const found of collectModels(schema.config, config.data)) {
-        for (const reference of found.models) {
-          if (reference.startsWith("tier:") || options.isLocalModel?.(reference) !== false) continue;
-          problems.push({
-            code: "private_model",
-            nodeId: node.id,
-            path: ["config", ...found.path, "model"],
-            message: `This workflow is private, so it can only use local models; ${reference} is a cloud model. Pick a local model or turn off "private".`,
-          });
-        }
-      }
-      if (node.type === "iteration") {
-        const inner = (config.data as { graph?: { nodes?: WorkflowNode[] } }).graph?.nodes;
-        if (inner) visit(inner);
-      }
-    }
-  };
-  visit(document.graph.nodes);
 }

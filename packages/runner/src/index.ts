@@ -37,3 +37,4 @@ export {
   type ModelProviderSummary,
 } from "./models/model-provider-repository.ts";
 export { recoverUnfinishedRuns, runWorkflowJobId } from "./runs/recover-unfinished-runs.ts";
+export { probeAndCacheModel, testModelProvider } from "./models/probe-provider-model.ts";

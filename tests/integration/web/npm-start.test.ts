@@ -53,6 +53,18 @@ describe("npm start (embedded mode)", () => {
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("System status");
+
+      // The embedded GGUF runtime as an OpenAI-compatible API, for tools on this machine.
+      const models = await fetch(`http://127.0.0.1:${port}/api/local/v1/models`);
+      expect(models.status).toBe(200);
+      expect(await models.json()).toMatchObject({ object: "list", data: [] });
+      const missing = await fetch(`http://127.0.0.1:${port}/api/local/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "nope", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { message: string } }).error.message).toContain("nope");
     } finally {
       await stop(server);
     }

@@ -366,11 +366,17 @@ describe("validateWorkflow", () => {
     expect(problem.message).toBe("start.count is number, but this field needs array.");
   });
 
-  // Bug (validate-workflow.ts, validateGraph/validateNode): a node rejected for its type, version or config is dropped
-  // from the graph, so every edge touching it is reported as dangling_edge ("points to "t", which is not a node
-  // here") and everything after it as unreachable. Input: start → t (template with config {}) → end. Expected: only
-  // invalid_config at t. Actual: invalid_config, dangling_edge ×2, unreachable (end).
-  it.todo("a node rejected for its type, version or config still counts as a node for edges and reachability (no dangling_edge/unreachable cascade)");
+  it("reports a rejected node once: its edges, what follows it and references to it are not reported again", () => {
+    const broken = node("t", "template", {});
+    const unknown = node("u", "no-such-type", {});
+    const document = rawDocument(
+      "workflow",
+      [start(), broken, unknown, node("end", "end", { outputs: [{ name: "a", selector: ["t", "output"] }, { name: "b", selector: ["u", "x"] }] })],
+      chain("start", "t", "u", "end"),
+    );
+    const problems = problemsOf(document);
+    expect(problems.map((problem) => `${problem.code}:${problem.nodeId ?? ""}`)).toEqual(["invalid_config:t", "unknown_node_type:u"]);
+  });
 
   it("reports every problem at once", () => {
     const document = rawDocument(

@@ -110,13 +110,20 @@ function validateGraph(
   isRoot: boolean,
 ): void {
   const nodes = new Map<string, ValidatedNode>();
+  // Nodes already reported (unknown type, bad config…) still count as nodes for edges, reachability and
+  // references, so one mistake gives one problem, not a cascade of dangling edges and unreachable nodes.
+  const rejected = new Set<string>();
   rawNodes.forEach((raw, index) => {
     const validated = validateNode(raw, index, scope, registry, problems, isRoot);
     if (validated) nodes.set(validated.node.id, validated);
+    else {
+      const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
+      if (typeof id === "string" && !nodes.has(id)) rejected.add(id);
+    }
   });
 
-  const edges = validateEdges(rawEdges, nodes, scope, problems);
-  const { successors, predecessors } = indexGraph(nodes.keys(), edges);
+  const edges = validateEdges(rawEdges, nodes, rejected, scope, problems);
+  const { successors, predecessors } = indexGraph([...nodes.keys(), ...rejected], edges);
 
   const entries: string[] = [];
   if (isRoot) {
@@ -160,7 +167,7 @@ function validateGraph(
 
   for (const entry of nodes.values()) {
     const ancestors = reachable(predecessors.get(entry.node.id) ?? [], predecessors);
-    validateReferences(entry, ancestors, nodes, scope, problems);
+    validateReferences(entry, ancestors, nodes, rejected, scope, problems);
     if (entry.node.type === "iteration") validateIterationBody(entry, ancestors, nodes, scope, registry, problems);
   }
 }
@@ -231,7 +238,13 @@ function validateNode(
   return { node, schema, config: config.data, outputs };
 }
 
-function validateEdges(rawEdges: readonly unknown[], nodes: Map<string, ValidatedNode>, scope: Scope, problems: WorkflowProblem[]): WorkflowEdge[] {
+function validateEdges(
+  rawEdges: readonly unknown[],
+  nodes: Map<string, ValidatedNode>,
+  rejected: ReadonlySet<string>,
+  scope: Scope,
+  problems: WorkflowProblem[],
+): WorkflowEdge[] {
   const edges: WorkflowEdge[] = [];
   const ids = new Set<string>();
   const links = new Set<string>();
@@ -252,6 +265,11 @@ function validateEdges(rawEdges: readonly unknown[], nodes: Map<string, Validate
     ids.add(edge.id);
     const source = nodes.get(edge.source);
     const target = nodes.get(edge.target);
+    if ((source || rejected.has(edge.source)) && (target || rejected.has(edge.target)) && (!source || !target)) {
+      // An end is a node already reported: keep the edge for the graph, check nothing more about it.
+      edges.push(edge);
+      return;
+    }
     if (!source || !target) {
       const missing = !source ? edge.source : edge.target;
       problems.push({ code: "dangling_edge", edgeId: edge.id, path: where, message: `This edge points to "${missing}", which is not a node here: remove the edge or restore the node.` });
@@ -285,12 +303,20 @@ function validateEdges(rawEdges: readonly unknown[], nodes: Map<string, Validate
   return edges;
 }
 
-function validateReferences(entry: ValidatedNode, ancestors: Set<string>, nodes: Map<string, ValidatedNode>, scope: Scope, problems: WorkflowProblem[]): void {
+function validateReferences(
+  entry: ValidatedNode,
+  ancestors: Set<string>,
+  nodes: Map<string, ValidatedNode>,
+  rejected: ReadonlySet<string>,
+  scope: Scope,
+  problems: WorkflowProblem[],
+): void {
   // Iteration bodies are checked in their own scope; their references are not the container's.
   const configForReferences =
     entry.node.type === "iteration" ? { ...(entry.config as Record<string, unknown>), graph: { nodes: [], edges: [] }, output: undefined } : entry.config;
   for (const reference of collectReferences(entry.schema.config, configForReferences)) {
     const [root, name] = reference.selector;
+    if (root !== undefined && rejected.has(root)) continue;
     const path = ["config", ...reference.path];
     const located = locate(root ?? "", name ?? "", entry.node.id, ancestors, nodes, scope);
     if ("error" in located) {

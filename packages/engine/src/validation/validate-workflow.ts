@@ -15,6 +15,7 @@ import {
   type WorkflowNode,
 } from "../schema/workflow-document.ts";
 import { checkPrivateModels } from "./check-private-models.ts";
+import { buildAncestorIndex, type ReadonlySetLike } from "./ancestor-index.ts";
 import { findCycles, indexGraph, reachable } from "./graph-analysis.ts";
 import { migrateNodeConfig } from "./migrate-node-config.ts";
 import type { WorkflowProblem, WorkflowValidation } from "./workflow-problem.ts";
@@ -123,7 +124,9 @@ function validateGraph(
   });
 
   const edges = validateEdges(rawEdges, nodes, rejected, scope, problems);
-  const { successors, predecessors } = indexGraph([...nodes.keys(), ...rejected], edges);
+  const graphIds = [...nodes.keys(), ...rejected];
+  const { successors, predecessors } = indexGraph(graphIds, edges);
+  const ancestorIndex = buildAncestorIndex(graphIds, predecessors);
 
   const entries: string[] = [];
   if (isRoot) {
@@ -166,7 +169,7 @@ function validateGraph(
   }
 
   for (const entry of nodes.values()) {
-    const ancestors = reachable(predecessors.get(entry.node.id) ?? [], predecessors);
+    const ancestors = ancestorIndex.of(entry.node.id);
     validateReferences(entry, ancestors, nodes, rejected, scope, problems);
     if (entry.node.type === "iteration") validateIterationBody(entry, ancestors, nodes, scope, registry, problems);
   }
@@ -305,7 +308,7 @@ function validateEdges(
 
 function validateReferences(
   entry: ValidatedNode,
-  ancestors: Set<string>,
+  ancestors: ReadonlySetLike,
   nodes: Map<string, ValidatedNode>,
   rejected: ReadonlySet<string>,
   scope: Scope,
@@ -338,7 +341,7 @@ function locate(
   root: string,
   name: string,
   selfId: string,
-  ancestors: Set<string>,
+  ancestors: ReadonlySetLike,
   nodes: Map<string, ValidatedNode>,
   scope: Scope,
 ): { type: ValueType } | { error: string } {
@@ -374,7 +377,7 @@ function locate(
 
 function validateIterationBody(
   entry: ValidatedNode,
-  ancestors: Set<string>,
+  ancestors: ReadonlySetLike,
   nodes: Map<string, ValidatedNode>,
   scope: Scope,
   registry: NodeSchemaRegistry,

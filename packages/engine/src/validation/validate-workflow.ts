@@ -16,6 +16,7 @@ import {
 } from "../schema/workflow-document.ts";
 import { checkPrivateModels } from "./check-private-models.ts";
 import { buildAncestorIndex, type ReadonlySetLike } from "./ancestor-index.ts";
+import { findOversizedArray, MAX_CONFIG_ELEMENTS } from "./config-size.ts";
 import { findCycles, indexGraph, reachable } from "./graph-analysis.ts";
 import { migrateNodeConfig } from "./migrate-node-config.ts";
 import type { WorkflowProblem, WorkflowValidation } from "./workflow-problem.ts";
@@ -114,14 +115,19 @@ function validateGraph(
   // Nodes already reported (unknown type, bad config…) still count as nodes for edges, reachability and
   // references, so one mistake gives one problem, not a cascade of dangling edges and unreachable nodes.
   const rejected = new Set<string>();
+  const rejectedTypes = new Map<string, unknown>();
   rawNodes.forEach((raw, index) => {
     const validated = validateNode(raw, index, scope, registry, problems, isRoot);
     if (validated) nodes.set(validated.node.id, validated);
     else {
-      const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
-      if (typeof id === "string" && !nodes.has(id)) rejected.add(id);
+      const { id, type } = typeof raw === "object" && raw !== null ? (raw as { id?: unknown; type?: unknown }) : {};
+      if (typeof id === "string" && !nodes.has(id) && !rejected.has(id)) {
+        rejected.add(id);
+        rejectedTypes.set(id, type);
+      }
     }
   });
+  const rejectedOfType = (type: string) => [...rejectedTypes].filter(([, rawType]) => rawType === type).map(([id]) => id);
 
   const edges = validateEdges(rawEdges, nodes, rejected, scope, problems);
   const graphIds = [...nodes.keys(), ...rejected];
@@ -131,14 +137,15 @@ function validateGraph(
   const entries: string[] = [];
   if (isRoot) {
     const starts = [...nodes.values()].filter((entry) => entry.node.type === "start");
-    if (starts.length === 0) problems.push({ code: "missing_start", path: ["graph", "nodes"], message: "Add a Start node: every workflow begins with one." });
+    const rejectedStarts = rejectedOfType("start");
+    if (starts.length + rejectedStarts.length === 0) problems.push({ code: "missing_start", path: ["graph", "nodes"], message: "Add a Start node: every workflow begins with one." });
     if (starts.length > 1) {
       for (const extra of starts.slice(1)) {
         problems.push({ code: "multiple_start", nodeId: extra.node.id, path: [], message: "Only one Start node is allowed: remove this one." });
       }
     }
     const finishing = scope.kind === "workflow" ? "end" : "answer";
-    if (![...nodes.values()].some((entry) => entry.node.type === finishing)) {
+    if (![...nodes.values()].some((entry) => entry.node.type === finishing) && rejectedOfType(finishing).length === 0) {
       problems.push({
         code: "missing_end",
         path: ["graph", "nodes"],
@@ -146,6 +153,7 @@ function validateGraph(
       });
     }
     for (const start of starts.slice(0, 1)) entries.push(start.node.id);
+    if (entries.length === 0) entries.push(...rejectedStarts.slice(0, 1));
   } else {
     for (const id of nodes.keys()) if ((predecessors.get(id) ?? []).length === 0) entries.push(id);
   }
@@ -220,6 +228,16 @@ function validateNode(
   const migrated = migrateNodeConfig(schema, node);
   if ("error" in migrated) {
     problems.push({ code: "unknown_node_version", nodeId: node.id, path: ["version"], message: migrated.error });
+    return null;
+  }
+  const oversized = findOversizedArray(migrated.config);
+  if (oversized) {
+    problems.push({
+      code: "invalid_config",
+      nodeId: node.id,
+      path: ["config", ...oversized],
+      message: `This list has more than ${MAX_CONFIG_ELEMENTS} entries: shorten it.`,
+    });
     return null;
   }
   const config = schema.config.safeParse(migrated.config);

@@ -1,24 +1,23 @@
 import { z } from "zod";
 import { defaultNodeSchemaRegistry, type NodeSchemaRegistry } from "../nodes/node-schemas.ts";
-import { handlesOf, FAIL_HANDLE, DEFAULT_HANDLE, type NodeSchema, type OutputDeclaration } from "../schema/node-schema.ts";
-import { collectReferences, SYSTEM_NAMESPACES } from "../schema/value-reference.ts";
-import { elementType, typeAccepts, type ValueType } from "../schema/value-types.ts";
+import type { OutputDeclaration } from "../schema/node-schema.ts";
+import { SYSTEM_NAMESPACES } from "../schema/value-reference.ts";
+import { elementType, type ValueType } from "../schema/value-types.ts";
 import {
   workflowDocumentSchema,
-  workflowEdgeSchema,
   workflowKindSchema,
   workflowNodeSchema,
   WORKFLOW_SCHEMA_VERSION,
   type WorkflowDocument,
-  type WorkflowEdge,
-  type WorkflowKind,
-  type WorkflowNode,
 } from "../schema/workflow-document.ts";
 import { checkPrivateModels } from "./check-private-models.ts";
 import { buildAncestorIndex, type ReadonlySetLike } from "./ancestor-index.ts";
 import { findOversizedArray, MAX_CONFIG_ELEMENTS } from "./config-size.ts";
 import { findCycles, indexGraph, reachable } from "./graph-analysis.ts";
 import { migrateNodeConfig } from "./migrate-node-config.ts";
+import { validateEdges } from "./validate-edges.ts";
+import { validateReferences } from "./validate-references.ts";
+import type { Scope, ValidatedNode } from "./validation-scope.ts";
 import type { WorkflowProblem, WorkflowValidation } from "./workflow-problem.ts";
 
 const envelopeSchema = z.object({
@@ -29,41 +28,6 @@ const envelopeSchema = z.object({
   variables: z.record(z.unknown()).optional(),
 });
 
-const SYSTEM_VARIABLES: Record<string, { type: ValueType; kinds?: WorkflowKind[] }> = {
-  query: { type: "string", kinds: ["chatflow"] },
-  conversation_id: { type: "string", kinds: ["chatflow"] },
-  files: { type: "array[file]" },
-  user_id: { type: "string" },
-  run_id: { type: "string" },
-  app_id: { type: "string" },
-  workflow_id: { type: "string" },
-  inputs: { type: "object" },
-};
-
-interface ValidatedNode {
-  node: WorkflowNode;
-  schema: NodeSchema;
-  config: unknown;
-  outputs: Map<string, ValueType>;
-}
-
-/** What a sub-graph can see beyond its own nodes. */
-interface Scope {
-  kind: WorkflowKind;
-  variables: Record<string, unknown>;
-  /** Outer nodes visible from inside (upstream of the container), with their outputs. */
-  outer: Map<string, Map<string, ValueType>>;
-  /** The container (iteration) this graph runs inside, with the variables it provides. */
-  container?: { id: string; outputs: Map<string, ValueType> };
-  /** Node ids seen anywhere in the document, to catch duplicates across sub-graphs. */
-  allIds: Set<string>;
-  pathPrefix: Array<string | number>;
-}
-
-/**
- * Validates a workflow document and returns every problem at once, each with the node, the field
- * path and what to fix. Never throws, whatever the input.
- */
 export interface ValidateWorkflowOptions {
   registry?: NodeSchemaRegistry;
   /**
@@ -257,140 +221,6 @@ function validateNode(
     outputs.set("error_type", "string");
   }
   return { node, schema, config: config.data, outputs };
-}
-
-function validateEdges(
-  rawEdges: readonly unknown[],
-  nodes: Map<string, ValidatedNode>,
-  rejected: ReadonlySet<string>,
-  scope: Scope,
-  problems: WorkflowProblem[],
-): WorkflowEdge[] {
-  const edges: WorkflowEdge[] = [];
-  const ids = new Set<string>();
-  const links = new Set<string>();
-  rawEdges.forEach((raw, index) => {
-    const parsed = workflowEdgeSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 5)) {
-        problems.push({ code: "invalid_document", path: [...scope.pathPrefix, "edges", index, ...issue.path], message: issue.message });
-      }
-      return;
-    }
-    const edge = parsed.data;
-    const where = [...scope.pathPrefix, "edges", index];
-    if (ids.has(edge.id)) {
-      problems.push({ code: "duplicate_edge", edgeId: edge.id, path: where, message: `Another edge already has the id "${edge.id}".` });
-      return;
-    }
-    ids.add(edge.id);
-    const source = nodes.get(edge.source);
-    const target = nodes.get(edge.target);
-    if ((source || rejected.has(edge.source)) && (target || rejected.has(edge.target)) && (!source || !target)) {
-      // An end is a node already reported: keep the edge for the graph, check nothing more about it.
-      edges.push(edge);
-      return;
-    }
-    if (!source || !target) {
-      const missing = !source ? edge.source : edge.target;
-      problems.push({ code: "dangling_edge", edgeId: edge.id, path: where, message: `This edge points to "${missing}", which is not a node here: remove the edge or restore the node.` });
-      return;
-    }
-    if (edge.source === edge.target) {
-      problems.push({ code: "cycle", nodeId: edge.source, edgeId: edge.id, path: where, message: "A node cannot connect to itself." });
-      return;
-    }
-    const handle = edge.sourceHandle ?? DEFAULT_HANDLE;
-    const handles = handlesOf(source.schema, source.config).map((declared) => declared.id);
-    if (source.node.policy?.onError === "branch") handles.push(FAIL_HANDLE);
-    if (!handles.includes(handle)) {
-      problems.push({
-        code: "unknown_handle",
-        nodeId: edge.source,
-        edgeId: edge.id,
-        path: where,
-        message: `"${source.node.title || source.node.id}" has no "${handle}" branch (it has: ${handles.join(", ")}).`,
-      });
-      return;
-    }
-    const link = `${edge.source}\u0000${handle}\u0000${edge.target}`;
-    if (links.has(link)) {
-      problems.push({ code: "duplicate_edge", edgeId: edge.id, path: where, message: "These two nodes are already connected this way: remove the duplicate edge." });
-      return;
-    }
-    links.add(link);
-    edges.push(edge);
-  });
-  return edges;
-}
-
-function validateReferences(
-  entry: ValidatedNode,
-  ancestors: ReadonlySetLike,
-  nodes: Map<string, ValidatedNode>,
-  rejected: ReadonlySet<string>,
-  scope: Scope,
-  problems: WorkflowProblem[],
-): void {
-  // Iteration bodies are checked in their own scope; their references are not the container's.
-  const configForReferences =
-    entry.node.type === "iteration" ? { ...(entry.config as Record<string, unknown>), graph: { nodes: [], edges: [] }, output: undefined } : entry.config;
-  for (const reference of collectReferences(entry.schema.config, configForReferences)) {
-    const [root, name] = reference.selector;
-    if (root !== undefined && rejected.has(root)) continue;
-    const path = ["config", ...reference.path];
-    const located = locate(root ?? "", name ?? "", entry.node.id, ancestors, nodes, scope);
-    if ("error" in located) {
-      problems.push({ code: "unknown_reference", nodeId: entry.node.id, path, message: located.error });
-      continue;
-    }
-    if (reference.selector.length === 2 && !typeAccepts(reference.accepts, located.type)) {
-      problems.push({
-        code: "type_mismatch",
-        nodeId: entry.node.id,
-        path,
-        message: `${reference.selector.join(".")} is ${located.type}, but this field needs ${reference.accepts.join(" or ")}.`,
-      });
-    }
-  }
-}
-
-function locate(
-  root: string,
-  name: string,
-  selfId: string,
-  ancestors: ReadonlySetLike,
-  nodes: Map<string, ValidatedNode>,
-  scope: Scope,
-): { type: ValueType } | { error: string } {
-  if (root === "sys") {
-    const variable = Object.hasOwn(SYSTEM_VARIABLES, name) ? SYSTEM_VARIABLES[name] : undefined;
-    if (!variable) return { error: `sys.${name} does not exist. System variables: ${Object.keys(SYSTEM_VARIABLES).join(", ")}.` };
-    if (variable.kinds && !variable.kinds.includes(scope.kind)) return { error: `sys.${name} only exists in ${variable.kinds.join(", ")} apps.` };
-    return { type: variable.type };
-  }
-  if (root === "env" || root === "conversation") {
-    return Object.hasOwn(scope.variables, name) ? { type: "any" } : { error: `${root}.${name} is not defined: add it to the workflow's variables.` };
-  }
-  if (scope.container && root === scope.container.id) {
-    const type = scope.container.outputs.get(name);
-    return type ? { type } : { error: `Inside an iteration, ${root} offers only: ${[...scope.container.outputs.keys()].join(", ")}.` };
-  }
-  const local = nodes.get(root);
-  if (local) {
-    if (root === selfId) return { error: "A node cannot use its own output." };
-    if (!ancestors.has(root)) {
-      return { error: `"${local.node.title || root}" does not run before this node, so its output is not available here: connect it upstream.` };
-    }
-    const type = local.outputs.get(name);
-    return type ? { type } : { error: `"${local.node.title || root}" has no output "${name}". It has: ${[...local.outputs.keys()].join(", ") || "none"}.` };
-  }
-  const outer = scope.outer.get(root);
-  if (outer) {
-    const type = outer.get(name);
-    return type ? { type } : { error: `"${root}" has no output "${name}". It has: ${[...outer.keys()].join(", ") || "none"}.` };
-  }
-  return { error: `There is no node "${root}" upstream of this one.` };
 }
 
 function validateIterationBody(

@@ -1,0 +1,58 @@
+import { englishStopwords } from "./english-stopwords.ts";
+import { porterStem } from "./porter-stemmer.ts";
+
+export interface AnalyzeOptions {
+  /** en: stopwords and Porter stemming; zh: Han text as character bigrams; auto: both, by script. */
+  language?: "auto" | "en" | "zh";
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/**
+ * Turns text into index terms. Latin-script words are lowercased, stopwords dropped and Porter-stemmed
+ * (what the published BM25 baselines do); runs of Han characters become overlapping character bigrams
+ * (a lone character stays a unigram), which needs no dictionary and measured well on CMRC-style text.
+ */
+export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
+  const language = options.language ?? "auto";
+  const terms: string[] = [];
+  for (const match of text.normalize("NFKC").matchAll(WORD)) {
+    const word = match[0];
+    let last = 0;
+    for (const han of word.matchAll(HAN_RUN)) {
+      const index = han.index;
+      if (index > last) addWord(word.slice(last, index), language, terms);
+      addHan(han[0], terms);
+      last = index + han[0].length;
+    }
+    if (last < word.length) addWord(word.slice(last), language, terms);
+  }
+  return terms;
+}
+
+function addWord(raw: string, language: AnalyzeOptions["language"], terms: string[]): void {
+  const word = raw.toLowerCase();
+  if (language === "zh") {
+    terms.push(word);
+    return;
+  }
+  if (englishStopwords.has(word)) return;
+  terms.push(/^\p{Script=Latin}+$/u.test(word) ? porterStem(word) : word);
+}
+
+function addHan(run: string, terms: string[]): void {
+  const characters = Array.from(run);
+  if (characters.length === 1) {
+    terms.push(characters[0] as string);
+    return;
+  }
+  for (let index = 0; index + 1 < characters.length; index += 1) terms.push(`${characters[index]}${characters[index + 1]}`);
+}
+
+/** Term → frequency. */
+export function termFrequencies(terms: readonly string[]): Map<string, number> {
+  const frequencies = new Map<string, number>();
+  for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+  return frequencies;
+}

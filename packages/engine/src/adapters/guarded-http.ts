@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { OutboundHttp, OutboundRequest, OutboundResponse } from "../ports/engine-services.ts";
+import { untilAborted } from "../util/abort-error.ts";
 import { openPinnedRequest } from "./open-pinned-request.ts";
 import { isOutboundHttpError, OutboundHttpError } from "./outbound-http-error.ts";
 import { readResponseBody } from "./read-response-body.ts";
@@ -43,6 +44,7 @@ export function createGuardedHttp(options: GuardedHttpOptions = {}): OutboundHtt
       let body = request.body;
       try {
         for (let hop = 0; ; hop += 1) {
+          // DNS lookups cannot be cancelled: stop waiting for one when the request is aborted.
           const target = await untilAborted(guard.check(url), signal);
           const sendHeaders = body === undefined ? headers : { ...headers, "content-length": String(byteLength(body)) };
           const response = await openPinnedRequest({ target, method, headers: sendHeaders, body, signal });
@@ -87,25 +89,6 @@ export function createGuardedHttp(options: GuardedHttpOptions = {}): OutboundHtt
       }
     },
   };
-}
-
-/** DNS lookups cannot be cancelled; stop waiting for them when the request is aborted. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function resolveLocation(location: string, base: URL): URL {

@@ -1,4 +1,4 @@
-import { abortError } from "./abort-error.ts";
+import { abortError } from "../util/abort-error.ts";
 
 /**
  * A concurrency limit for one model endpoint: a small local server answers one or two requests at a

@@ -1,5 +1,5 @@
 import type { AIMessageChunk } from "@langchain/core/messages";
-import { abortError } from "./abort-error.ts";
+import { untilAborted } from "../util/abort-error.ts";
 import { countTokens } from "./count-tokens.ts";
 import { createChatRunnable, textOf } from "./create-chat-model.ts";
 import type { ModelCandidate } from "./resolve-model-chain.ts";
@@ -39,7 +39,7 @@ export class InvalidOutputError extends Error {
  */
 export function runChatAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const run = input.candidate.provider.kind === "local" ? runLocalAttempt(input) : runLangChainAttempt(input);
-  return raceAbort(run, input.signal);
+  return untilAborted(run, input.signal);
 }
 
 async function runLangChainAttempt({ candidate, request, signal, timeoutMs }: AttemptInput): Promise<AttemptOutcome> {
@@ -163,22 +163,4 @@ function readFinishReason(metadata: Record<string, unknown>, hasToolCalls: boole
   if (reason === "length" || reason === "max_tokens") return "length";
   if (reason === "tool_calls" || reason === "tool_use") return "tool_calls";
   return "other";
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

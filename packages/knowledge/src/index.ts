@@ -2,3 +2,33 @@ export { analyze, termFrequencies, type AnalyzeOptions } from "./analysis/analyz
 export { porterStem } from "./analysis/porter-stemmer.ts";
 export { englishStopwords } from "./analysis/english-stopwords.ts";
 export { createBm25Index, DEFAULT_BM25, type Bm25Index, type Bm25Hit, type Bm25Parameters } from "./analysis/bm25-index.ts";
+export {
+  parseDocument,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_CHARS,
+  type DocumentInput,
+  type ParseDocumentOptions,
+} from "./documents/parse-document.ts";
+export {
+  DOCUMENT_FORMATS,
+  type DocumentFormat,
+  type DocumentMetadata,
+  type DocumentSection,
+  type ParsedDocument,
+} from "./documents/parsed-document.ts";
+export {
+  DocumentParseError,
+  isDocumentParseError,
+  DOCUMENT_PARSE_ERROR_CODES,
+  type DocumentParseErrorCode,
+} from "./documents/document-parse-error.ts";
+export { chunkDocument, type Chunk, type ChunkMetadata } from "./chunking/chunk-document.ts";
+export {
+  chunkSettingsSchema,
+  generalChunkSettingsSchema,
+  parentChildChunkSettingsSchema,
+  DEFAULT_SEPARATORS,
+  type ChunkSettings,
+  type ChunkSettingsInput,
+} from "./chunking/chunk-settings.ts";
+export { countTokens } from "./chunking/count-tokens.ts";

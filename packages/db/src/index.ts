@@ -10,3 +10,4 @@ export { recountKnowledgeBase, type KnowledgeBaseCounts } from "./repositories/r
 export * from "./generated/prisma/enums.ts";
 export { toJsonInput, type JsonInput } from "./client/json-value.ts";
 export type { Run, NodeExecution, RunEvent as RunEventRow, App, AppVersion, Workspace } from "./generated/prisma/client.ts";
+export { keywordSearch, indexChunkTerms, type KeywordSearchOptions, type KeywordHit, type IndexChunkTermsInput } from "./repositories/keyword-search.ts";

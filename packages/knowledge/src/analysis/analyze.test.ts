@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze, termFrequencies } from "./analyze.ts";
+import { englishStopwords, luceneEnglishStopwords } from "./english-stopwords.ts";
 
 describe("analyze", () => {
   it("lowercases, drops English stopwords and stems", () => {
@@ -17,6 +18,33 @@ describe("analyze", () => {
 
   it("splits mixed script runs", () => {
     expect(analyze("iPhone手机价格")).toEqual(["iphon", "手机", "机价", "价格"]);
+  });
+
+  it("strips possessives and drops other apostrophes", () => {
+    expect(analyze("The patient's kidneys’ function; Alzheimer’s disease")).toEqual(["patient", "kidnei", "function", "alzheim", "diseas"]);
+    expect(analyze("it's what we don't know")).toEqual(["dont", "know"]);
+  });
+
+  it("drops the standard English stopwords unless given another list", () => {
+    expect(analyze("Which of these were found between the groups?")).toEqual(["found", "group"]);
+    expect(analyze("Which of these were found between the groups?", { stopwords: luceneEnglishStopwords })).toEqual([
+      "which",
+      "were",
+      "found",
+      "between",
+      "group",
+    ]);
+    expect(englishStopwords.size).toBe(127);
+  });
+
+  it("keeps stopwords and stems nothing in zh mode, bigrams Han text in every mode", () => {
+    expect(analyze("the Running 猫", { language: "zh" })).toEqual(["the", "running", "猫"]);
+    expect(analyze("在北京的 running", { language: "en" })).toEqual(["在北", "北京", "京的", "run"]);
+  });
+
+  it("returns no terms for empty or punctuation-only text", () => {
+    expect(analyze("")).toEqual([]);
+    expect(analyze(" -- ?! ")).toEqual([]);
   });
 
   it("counts term frequencies", () => {

@@ -4,40 +4,49 @@ import { porterStem } from "./porter-stemmer.ts";
 export interface AnalyzeOptions {
   /** en: stopwords and Porter stemming; zh: Han text as character bigrams; auto: both, by script. */
   language?: "auto" | "en" | "zh";
+  /** Words dropped from non-Han text (default: `englishStopwords`); compared after lowercasing, before stemming. */
+  stopwords?: ReadonlySet<string>;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** Letters and digits, with apostrophes inside a word kept so that possessives can be recognised. */
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+const POSSESSIVE = /['’]s$/iu;
+const APOSTROPHE = /['’]/gu;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
 /**
  * Turns text into index terms. Latin-script words are lowercased, stopwords dropped and Porter-stemmed
  * (what the published BM25 baselines do); runs of Han characters become overlapping character bigrams
  * (a lone character stays a unigram), which needs no dictionary and measured well on CMRC-style text.
+ * Possessives lose their "'s" (protein's → protein) and other apostrophes are dropped (don't → dont).
+ * Digits are kept as terms.
  */
 export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const language = options.language ?? "auto";
+  const stopwords = options.stopwords ?? englishStopwords;
   const terms: string[] = [];
+  const addWord = (raw: string) => addNonHan(raw, language, stopwords, terms);
   for (const match of text.normalize("NFKC").matchAll(WORD)) {
-    const word = match[0];
+    const word = match[0].replace(POSSESSIVE, "").replace(APOSTROPHE, "");
     let last = 0;
     for (const han of word.matchAll(HAN_RUN)) {
       const index = han.index;
-      if (index > last) addWord(word.slice(last, index), language, terms);
+      if (index > last) addWord(word.slice(last, index));
       addHan(han[0], terms);
       last = index + han[0].length;
     }
-    if (last < word.length) addWord(word.slice(last), language, terms);
+    if (last < word.length) addWord(word.slice(last));
   }
   return terms;
 }
 
-function addWord(raw: string, language: AnalyzeOptions["language"], terms: string[]): void {
+function addNonHan(raw: string, language: AnalyzeOptions["language"], stopwords: ReadonlySet<string>, terms: string[]): void {
   const word = raw.toLowerCase();
   if (language === "zh") {
     terms.push(word);
     return;
   }
-  if (englishStopwords.has(word)) return;
+  if (stopwords.has(word)) return;
   terms.push(/^\p{Script=Latin}+$/u.test(word) ? porterStem(word) : word);
 }
 

@@ -27,6 +27,24 @@ describe("porterStem", () => {
     ["controlling", "control"],
     ["proteins", "protein"],
     ["mutations", "mutat"],
+    // Whole-word results from Porter's published sample vocabulary and output.
+    ["generalizations", "gener"],
+    ["oscillators", "oscil"],
+    ["hopefulness", "hope"],
+    ["formalize", "formal"],
+    ["triplicate", "triplic"],
+    ["allowance", "allow"],
+    ["replacement", "replac"],
+    ["dependent", "depend"],
+    ["effective", "effect"],
+    ["probate", "probat"],
+    ["rate", "rate"],
+    ["cease", "ceas"],
+    ["controll", "control"],
+    ["roll", "roll"],
+    ["sky", "sky"],
+    ["rhythms", "rhythm"],
+    ["is", "is"],
   ])("%s → %s", (word, stem) => {
     expect(porterStem(word)).toBe(stem);
   });

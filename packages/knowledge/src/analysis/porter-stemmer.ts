@@ -2,8 +2,6 @@
  * The Porter (1980) stemmer, the classic English suffix stripper BM25 baselines use
  * (caresses → caress, ponies → poni, relational → relat, running → run).
  */
-const VOWELS = /[aeiou]/;
-
 function isConsonant(word: string, index: number): boolean {
   const char = word[index];
   if (char === undefined) return false;
@@ -68,7 +66,8 @@ const STEP4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement",
 
 export function porterStem(input: string): string {
   let word = input;
-  if (word.length <= 2 || !VOWELS.test(word)) return word;
+  // As in Porter's reference implementation, words of one or two letters are left alone.
+  if (word.length <= 2) return word;
 
   // Step 1a
   if (word.endsWith("sses") || word.endsWith("ies")) word = word.slice(0, -2);

@@ -61,7 +61,7 @@ export async function keywordSearch(prisma: PrismaClient, options: KeywordSearch
     JOIN frequencies f ON f.term = ct.term
     JOIN chunks c ON c.id = ct.chunk_id
     CROSS JOIN stats s
-    WHERE ct.knowledge_base_id = ANY(${knowledgeBaseIds}::uuid[])
+    WHERE ct.knowledge_base_id = ANY(${knowledgeBaseIds}::uuid[]) AND ct.term = ANY(${terms}::text[])
       AND (${documentIds}::uuid[] IS NULL OR c.document_id = ANY(${documentIds}::uuid[]))
     GROUP BY c.id, c.document_id
     ORDER BY score DESC, c.id

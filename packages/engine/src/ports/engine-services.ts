@@ -1,3 +1,4 @@
+import type { KnowledgeRetriever } from "./knowledge-retriever.ts";
 import type { ModelGateway } from "./model-gateway.ts";
 
 /**
@@ -44,4 +45,6 @@ export interface EngineServices {
   http: OutboundHttp;
   sandbox: CodeSandbox;
   models: ModelGateway;
+  /** The workspace's knowledge bases; absent where none are wired (the knowledge-retrieval node then fails clearly). */
+  knowledge?: KnowledgeRetriever;
 }

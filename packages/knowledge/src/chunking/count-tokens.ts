@@ -1,15 +1,17 @@
-import { Tiktoken } from "js-tiktoken/lite";
-import cl100k_base from "js-tiktoken/ranks/cl100k_base";
-
-/** Built from the ranks bundled in js-tiktoken: nothing is ever downloaded (Tandem runs air-gapped). */
-let encoder: Tiktoken | undefined;
+import { countTokens as countCl100k } from "gpt-tokenizer/encoding/cl100k_base";
 
 /**
- * The cl100k_base token count of `text`. Special-token strings such as "<|endoftext|>" in user
- * documents are counted as ordinary text instead of throwing.
+ * Special-token strings such as "<|endoftext|>" in user documents are ordinary text here: counted,
+ * never a reason to throw.
+ */
+const ORDINARY_TEXT = { disallowedSpecial: new Set<string>() };
+
+/**
+ * The cl100k_base token count of `text`, with the ranks bundled in gpt-tokenizer: nothing is ever
+ * downloaded (Tandem runs air-gapped), and it counts about four times faster than js-tiktoken with
+ * identical results (ADR 0012), which is most of the cost of chunking.
  */
 export function countTokens(text: string): number {
   if (text === "") return 0;
-  encoder ??= new Tiktoken(cl100k_base);
-  return encoder.encode(text, [], []).length;
+  return countCl100k(text, ORDINARY_TEXT);
 }

@@ -9,5 +9,17 @@ export { toVectorLiteral } from "./vector/vector-literal.ts";
 export { recountKnowledgeBase, type KnowledgeBaseCounts } from "./repositories/recount-knowledge-base.ts";
 export * from "./generated/prisma/enums.ts";
 export { toJsonInput, type JsonInput } from "./client/json-value.ts";
-export type { Run, NodeExecution, RunEvent as RunEventRow, App, AppVersion, Workspace } from "./generated/prisma/client.ts";
-export { keywordSearch, indexChunkTerms, type KeywordSearchOptions, type KeywordHit, type IndexChunkTermsInput } from "./repositories/keyword-search.ts";
+export type { Run, NodeExecution, RunEvent as RunEventRow, App, AppVersion, Workspace, KnowledgeBase, Document } from "./generated/prisma/client.ts";
+export { Prisma } from "./generated/prisma/client.ts";
+export { keywordSearch, type KeywordSearchOptions, type KeywordHit } from "./repositories/knowledge/keyword-search.ts";
+export { documentFilterSql, type DocumentFilter, type DocumentCondition } from "./repositories/knowledge/document-filter.ts";
+export {
+  writeDocumentChunks,
+  type ChunkToWrite,
+  type DocumentChunks,
+  type WriteDocumentChunksInput,
+  type WrittenChunk,
+} from "./repositories/knowledge/write-document-chunks.ts";
+export { vectorSearch, writeEmbeddings, type VectorSearchOptions, type VectorHit, type EmbeddingToWrite } from "./repositories/knowledge/vector-search.ts";
+export { ensureVectorIndex, dropVectorIndex, vectorIndexName, vectorIndexSql, MAX_INDEXED_DIMENSIONS } from "./repositories/knowledge/vector-index.ts";
+export { loadChunkDetails, type ChunkDetails } from "./repositories/knowledge/load-chunk-details.ts";

@@ -1,6 +1,6 @@
 // BM25 in SQL over chunk_terms on the embedded database, checked against the in-memory reference
 // (createBm25Index from @tandem/knowledge) and against scores worked out by hand.
-import { indexChunkTerms, keywordSearch, openDatabase, type Database, type PrismaClient } from "@tandem/db";
+import { keywordSearch, openDatabase, writeDocumentChunks, type Database, type PrismaClient } from "@tandem/db";
 import { analyze, createBm25Index } from "@tandem/knowledge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -25,21 +25,25 @@ interface SeededChunk {
 }
 
 /** A knowledge base with one document per entry of `documents`, each document a list of chunks' terms. */
-async function seedKnowledgeBase(name: string, documents: ReadonlyArray<ReadonlyArray<readonly string[]>>) {
+async function seedKnowledgeBase(name: string, documents: ReadonlyArray<ReadonlyArray<readonly string[]>>, tags: ReadonlyArray<readonly string[]> = []) {
   const { id: knowledgeBaseId } = await prisma.knowledgeBase.create({ data: { workspaceId, name } });
   const chunks: SeededChunk[] = [];
   for (const [index, chunkTerms] of documents.entries()) {
     const key = `${knowledgeBaseId}/${index}`;
     const document = await prisma.document.create({
-      data: { workspaceId, knowledgeBaseId, name: `${index}.txt`, mimeType: "text/plain", sizeBytes: 1, storageKey: key, contentHash: key },
+      data: { workspaceId, knowledgeBaseId, name: `${index}.txt`, mimeType: "text/plain", sizeBytes: 1, storageKey: key, contentHash: key, tags: [...(tags[index] ?? [])] },
     });
-    for (const [position, terms] of chunkTerms.entries()) {
-      const chunk = await prisma.chunk.create({
-        data: { workspaceId, knowledgeBaseId, documentId: document.id, position, text: terms.join(" ") },
-      });
-      await indexChunkTerms(prisma, { workspaceId, knowledgeBaseId, chunkId: chunk.id, terms });
-      chunks.push({ chunkId: chunk.id, documentId: document.id, terms: [...terms] });
-    }
+    const written = await writeDocumentChunks(prisma, {
+      workspaceId,
+      knowledgeBaseId,
+      documents: [
+        {
+          documentId: document.id,
+          chunks: chunkTerms.map((terms, position) => ({ position, text: terms.join(" "), tokenCount: terms.length, metadata: {}, terms })),
+        },
+      ],
+    });
+    for (const chunk of written) chunks.push({ chunkId: chunk.id, documentId: document.id, terms: [...(chunkTerms[chunk.position] ?? [])] });
   }
   return { knowledgeBaseId, chunks };
 }
@@ -116,13 +120,25 @@ describe("keywordSearch", () => {
   });
 
   it("filters by document without changing the scores, and honours the limit", async () => {
-    const { knowledgeBaseId, chunks } = await seedKnowledgeBase("filtered", [[["x", "y"], ["x"]], [["x", "x", "z"]], [["y"]]]);
+    const { knowledgeBaseId, chunks } = await seedKnowledgeBase("filtered", [[["x", "y"], ["x"]], [["x", "x", "z"]], [["y"]]], [["faq"], ["policy", "hr"], []]);
     const all = await keywordSearch(prisma, { knowledgeBaseIds: [knowledgeBaseId], terms: ["x", "y"], limit: 10 });
     expect(all).toHaveLength(4);
 
     const secondDocument = chunks[2]!.documentId;
-    const filtered = await keywordSearch(prisma, { knowledgeBaseIds: [knowledgeBaseId], terms: ["x", "y"], limit: 10, documentIds: [secondDocument] });
+    const filtered = await keywordSearch(prisma, {
+      knowledgeBaseIds: [knowledgeBaseId],
+      terms: ["x", "y"],
+      limit: 10,
+      filter: { logic: "and", conditions: [{ field: "document_id", operator: "eq", value: secondDocument }] },
+    });
     expect(filtered).toEqual(all.filter((hit) => hit.documentId === secondDocument));
+    const tagged = await keywordSearch(prisma, {
+      knowledgeBaseIds: [knowledgeBaseId],
+      terms: ["x", "y"],
+      limit: 10,
+      filter: { logic: "or", conditions: [{ field: "tags", operator: "contains", value: "faq" }, { field: "tags", operator: "empty" }] },
+    });
+    expect(tagged).toEqual(all.filter((hit) => hit.documentId !== secondDocument));
 
     const top = await keywordSearch(prisma, { knowledgeBaseIds: [knowledgeBaseId], terms: ["x", "y"], limit: 2 });
     expect(top).toEqual(all.slice(0, 2));
@@ -143,21 +159,79 @@ describe("keywordSearch", () => {
   });
 });
 
-describe("indexChunkTerms", () => {
-  it("writes one row per distinct term with its frequency and the chunk's term count, and replaces on re-index", async () => {
+describe("writeDocumentChunks", () => {
+  it("writes one posting per distinct term with its frequency and the chunk's length, and replaces on re-index", async () => {
     const { knowledgeBaseId, chunks } = await seedKnowledgeBase("index", [[["a", "b", "a", "c", "a"]]]);
-    const chunkId = chunks[0]!.chunkId;
+    const { chunkId, documentId } = chunks[0]!;
     const rows = async () =>
-      (await prisma.chunkTerm.findMany({ where: { chunkId }, orderBy: { term: "asc" } })).map((row) => [row.term, row.frequency, row.knowledgeBaseId, row.workspaceId]);
+      (await prisma.chunkTerm.findMany({ where: { documentId }, orderBy: { term: "asc" } })).map((row) => [row.term, row.frequency, row.chunkLength, row.knowledgeBaseId]);
     expect(await rows()).toEqual([
-      ["a", 3, knowledgeBaseId, workspaceId],
-      ["b", 1, knowledgeBaseId, workspaceId],
-      ["c", 1, knowledgeBaseId, workspaceId],
+      ["a", 3, 5, knowledgeBaseId],
+      ["b", 1, 5, knowledgeBaseId],
+      ["c", 1, 5, knowledgeBaseId],
     ]);
     expect((await prisma.chunk.findUniqueOrThrow({ where: { id: chunkId } })).termCount).toBe(5);
+    expect(await prisma.knowledgeBase.findUniqueOrThrow({ where: { id: knowledgeBaseId } })).toMatchObject({
+      chunkCount: 1,
+      tokenCount: 5,
+      keywordChunkCount: 1,
+      keywordTermTotal: 5n,
+    });
 
-    await indexChunkTerms(prisma, { workspaceId, knowledgeBaseId, chunkId, terms: ["d", "d"] });
-    expect(await rows()).toEqual([["d", 2, knowledgeBaseId, workspaceId]]);
-    expect((await prisma.chunk.findUniqueOrThrow({ where: { id: chunkId } })).termCount).toBe(2);
+    // A retry writes the same document again: its old chunks and postings are replaced, not duplicated.
+    const again = [{ position: 0, text: "d d", tokenCount: 2, metadata: {}, terms: ["d", "d"] }, { position: 1, text: "e", tokenCount: 1, metadata: {}, terms: ["e"] }];
+    await writeDocumentChunks(prisma, { workspaceId, knowledgeBaseId, documents: [{ documentId, chunks: again }] });
+    await writeDocumentChunks(prisma, { workspaceId, knowledgeBaseId, documents: [{ documentId, chunks: again }] });
+    expect(await rows()).toEqual([
+      ["d", 2, 2, knowledgeBaseId],
+      ["e", 1, 1, knowledgeBaseId],
+    ]);
+    expect(await prisma.chunk.count({ where: { documentId } })).toBe(2);
+    expect(await prisma.knowledgeBase.findUniqueOrThrow({ where: { id: knowledgeBaseId } })).toMatchObject({
+      documentCount: 1,
+      chunkCount: 2,
+      tokenCount: 3,
+      keywordChunkCount: 2,
+      keywordTermTotal: 3n,
+    });
+
+    // Deleting the document cascades to chunks and postings, and the statistics follow.
+    await prisma.document.delete({ where: { id: documentId } });
+    expect(await prisma.chunkTerm.count({ where: { knowledgeBaseId } })).toBe(0);
+    expect(await prisma.knowledgeBase.findUniqueOrThrow({ where: { id: knowledgeBaseId } })).toMatchObject({
+      documentCount: 0,
+      chunkCount: 0,
+      tokenCount: 0,
+      keywordChunkCount: 0,
+      keywordTermTotal: 0n,
+    });
+  });
+
+  it("stores parents without postings and links children to them; parents do not count for BM25", async () => {
+    const { id: knowledgeBaseId } = await prisma.knowledgeBase.create({ data: { workspaceId, name: "parents" } });
+    const document = await prisma.document.create({
+      data: { workspaceId, knowledgeBaseId, name: "p.txt", mimeType: "text/plain", sizeBytes: 1, storageKey: "p", contentHash: "p" },
+    });
+    const written = await writeDocumentChunks(prisma, {
+      workspaceId,
+      knowledgeBaseId,
+      documents: [
+        {
+          documentId: document.id,
+          chunks: [
+            { position: 0, text: "alpha beta", tokenCount: 2, metadata: {}, isParent: true, terms: ["alpha", "beta"] },
+            { position: 1, text: "alpha", tokenCount: 1, metadata: { start: 0, end: 5 }, parentPosition: 0, terms: ["alpha"] },
+            { position: 2, text: "beta", tokenCount: 1, metadata: { start: 6, end: 10 }, parentPosition: 0, terms: ["beta"] },
+          ],
+        },
+      ],
+    });
+    const parent = written.find((chunk) => chunk.isParent)!;
+    const children = await prisma.chunk.findMany({ where: { documentId: document.id, isParent: false }, orderBy: { position: "asc" } });
+    expect(children.map((child) => child.parentId)).toEqual([parent.id, parent.id]);
+    expect(await prisma.chunkTerm.count({ where: { chunkId: parent.id } })).toBe(0);
+    expect(await prisma.knowledgeBase.findUniqueOrThrow({ where: { id: knowledgeBaseId } })).toMatchObject({ chunkCount: 2, keywordChunkCount: 2, keywordTermTotal: 2n });
+    const hits = await keywordSearch(prisma, { knowledgeBaseIds: [knowledgeBaseId], terms: ["alpha"] });
+    expect(hits.map((hit) => hit.chunkId)).toEqual([children[0]!.id]);
   });
 });

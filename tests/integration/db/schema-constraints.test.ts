@@ -114,7 +114,7 @@ describe("deleting", () => {
       data: { workspaceId: graph.workspaceId, knowledgeBaseId: graph.knowledgeBaseId, documentId: graph.documentId, position: 1, parentId: graph.chunkId, text: "child" },
     });
     await prisma.chunkTerm.create({
-      data: { workspaceId: graph.workspaceId, knowledgeBaseId: graph.knowledgeBaseId, chunkId: child.id, term: "child", frequency: 1 },
+      data: { workspaceId: graph.workspaceId, knowledgeBaseId: graph.knowledgeBaseId, chunkId: child.id, documentId: graph.documentId, term: "child", frequency: 1, chunkLength: 1 },
     });
     await prisma.chunk.delete({ where: { id: graph.chunkId } });
     expect(await prisma.chunk.count({ where: { documentId: graph.documentId } })).toBe(0);
@@ -172,7 +172,7 @@ describe("unique constraints", () => {
       "chunks_document_id_position_key",
     );
     await expectUniqueViolation(
-      prisma.chunkTerm.create({ data: { workspaceId, knowledgeBaseId, chunkId, term: "hello", frequency: 2 } }),
+      prisma.chunkTerm.create({ data: { workspaceId, knowledgeBaseId, chunkId, documentId, term: "hello", frequency: 2, chunkLength: 1 } }),
       "chunk_terms_pkey",
     );
   });

@@ -56,6 +56,8 @@ describe("CRUD on every column", () => {
       documentCount: 3,
       chunkCount: 30,
       tokenCount: 9_000,
+      keywordChunkCount: 30,
+      keywordTermTotal: 4_500n,
       createdAt,
       updatedAt: createdAt,
     };
@@ -92,6 +94,11 @@ describe("CRUD on every column", () => {
       metadata: { department: "finance", reviewed: false, pages: 12 },
       chunkCount: 7,
       tokenCount: 2_048,
+      indexSignature: "v1:abc",
+      errorCode: "embedding_failed",
+      attempts: 2,
+      processingStartedAt: createdAt,
+      processedAt: laterAt,
       createdAt,
       updatedAt: createdAt,
     };
@@ -130,6 +137,7 @@ describe("CRUD on every column", () => {
       metadata: { page: 3, headings: ["Policies", "Refunds"] },
       tokenCount: 9,
       termCount: 6,
+      isParent: false,
       createdAt,
     };
     const row = await prisma.chunk.create({ data });
@@ -150,7 +158,7 @@ describe("CRUD on every column", () => {
   });
 
   it("ChunkTerm, keyed by chunk and term", async () => {
-    const data = { knowledgeBaseId, workspaceId, chunkId, term: "refund", frequency: 3 };
+    const data = { knowledgeBaseId, workspaceId, chunkId, documentId, term: "refund", frequency: 3, chunkLength: 12 };
     const row = await prisma.chunkTerm.create({ data });
     expect(row).toEqual(data);
     expect(await prisma.chunkTerm.findUnique({ where: { chunkId_term: { chunkId, term: "refund" } } })).toEqual(data);
@@ -161,6 +169,21 @@ describe("CRUD on every column", () => {
 
     await prisma.chunkTerm.delete({ where: { chunkId_term: { chunkId, term: "refund" } } });
     expect(await prisma.chunkTerm.findUnique({ where: { chunkId_term: { chunkId, term: "refund" } } })).toBeNull();
+  });
+
+  it("DocumentFile, holding the uploaded bytes", async () => {
+    const file = await prisma.document.create({
+      data: { workspaceId, knowledgeBaseId, name: "file.bin", mimeType: "application/octet-stream", sizeBytes: 4, storageKey: "f", contentHash: "f" },
+    });
+    const data = { documentId: file.id, workspaceId, content: new Uint8Array([0, 1, 254, 255]), createdAt };
+    const row = await prisma.documentFile.create({ data });
+    expect(row).toEqual(data);
+    await expectColumnsMatchFields(prisma, "document_files", row);
+    const updated = await prisma.documentFile.update({ where: { documentId: file.id }, data: { content: new Uint8Array([7]) } });
+    expect(updated.content).toEqual(new Uint8Array([7]));
+    // Deleting the document deletes its file.
+    await prisma.document.delete({ where: { id: file.id } });
+    expect(await prisma.documentFile.findUnique({ where: { documentId: file.id } })).toBeNull();
   });
 
   it("DataSource, with credentials sealed by the secret box", async () => {

@@ -13,6 +13,7 @@ export const modelTables = {
   RunEvent: "run_events",
   KnowledgeBase: "knowledge_bases",
   Document: "documents",
+  DocumentFile: "document_files",
   Chunk: "chunks",
   ChunkTerm: "chunk_terms",
   DataSource: "data_sources",

@@ -40,7 +40,8 @@ export async function seedWorkspaceGraph(prisma: PrismaClient, label: string): P
     data: { workspaceId, knowledgeBaseId, name: "a.txt", mimeType: "text/plain", sizeBytes: 5, storageKey: unique, contentHash: unique },
   });
   const { id: chunkId } = await prisma.chunk.create({ data: { workspaceId, knowledgeBaseId, documentId, position: 0, text: "hello" } });
-  await prisma.chunkTerm.create({ data: { workspaceId, knowledgeBaseId, chunkId, term: "hello", frequency: 1 } });
+  await prisma.chunkTerm.create({ data: { workspaceId, knowledgeBaseId, chunkId, documentId, term: "hello", frequency: 1, chunkLength: 1 } });
+  await prisma.documentFile.create({ data: { documentId, workspaceId, content: new Uint8Array([104, 105]) } });
 
   await prisma.dataSource.create({ data: { workspaceId, name: "warehouse", kind: "postgresql" } });
   await prisma.modelProvider.create({ data: { workspaceId, name: "ollama", kind: "ollama" } });

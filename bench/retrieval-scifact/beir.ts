@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
 export interface BeirSet {
@@ -8,8 +8,11 @@ export interface BeirSet {
   qrels: Map<string, Map<string, number>>;
 }
 
-/** Reads a BEIR-format folder: corpus.jsonl, queries.jsonl, qrels/test.tsv. */
-export async function readBeir(dir: string): Promise<BeirSet> {
+/**
+ * Reads a BEIR-format folder: corpus.jsonl, queries.jsonl and one qrels file: `qrels/<split>.tsv` when a
+ * split is named, otherwise `qrels/test.tsv`, or the only file in `qrels/` when there is no test split.
+ */
+export async function readBeir(dir: string, options: { split?: string } = {}): Promise<BeirSet> {
   const lines = async (file: string) => (await readFile(path.join(dir, file), "utf8")).split("\n").filter((line) => line.trim().length > 0);
   const corpus = (await lines("corpus.jsonl")).map((line) => {
     const row = JSON.parse(line) as { _id: string; title?: string; text?: string };
@@ -20,7 +23,7 @@ export async function readBeir(dir: string): Promise<BeirSet> {
     return [String(row._id), row.text] as const;
   }));
   const qrels = new Map<string, Map<string, number>>();
-  for (const line of (await lines("qrels/test.tsv")).slice(1)) {
+  for (const line of (await lines(path.join("qrels", await qrelsFile(dir, options.split)))).slice(1)) {
     const [query, doc, score] = line.split("\t");
     if (!query || !doc) continue;
     const judged = qrels.get(query) ?? new Map<string, number>();
@@ -28,6 +31,14 @@ export async function readBeir(dir: string): Promise<BeirSet> {
     qrels.set(query, judged);
   }
   return { corpus, queries, qrels };
+}
+
+async function qrelsFile(dir: string, split: string | undefined): Promise<string> {
+  if (split !== undefined) return `${split}.tsv`;
+  const files = (await readdir(path.join(dir, "qrels"))).filter((file) => file.endsWith(".tsv")).sort();
+  if (files.includes("test.tsv")) return "test.tsv";
+  if (files.length === 1 && files[0] !== undefined) return files[0];
+  throw new Error(`${path.join(dir, "qrels")} holds ${files.length === 0 ? "no .tsv file" : files.join(", ")}: name the split to evaluate`);
 }
 
 /** nDCG@k as trec_eval computes it: gain = relevance, discount log2(rank + 1). */
@@ -46,4 +57,44 @@ export function recallAt(ranked: readonly string[], relevant: ReadonlyMap<string
   if (positives.length === 0) return 0;
   const top = new Set(ranked.slice(0, k));
   return positives.filter((id) => top.has(id)).length / positives.length;
+}
+
+/** Quality and latency of one retrieval configuration over every judged query. */
+export interface Measured {
+  ndcg10: number;
+  recall100: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+export const mean = (samples: readonly number[]) => samples.reduce((sum, value) => sum + value, 0) / samples.length;
+export const percentile = (samples: readonly number[], fraction: number) =>
+  [...samples].sort((left, right) => left - right)[Math.min(samples.length - 1, Math.floor(fraction * samples.length))] ?? Number.NaN;
+export const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The judged queries that have a text: what every figure is averaged over. */
+export function judgedQueries(set: BeirSet): Array<{ id: string; text: string; relevant: Map<string, number> }> {
+  return [...set.qrels].flatMap(([id, relevant]) => {
+    const text = set.queries.get(id);
+    return text === undefined ? [] : [{ id, text, relevant }];
+  });
+}
+
+/** Runs every judged query (analysis included in the latency) and averages nDCG@10 and recall@100. */
+export async function evaluate(
+  set: BeirSet,
+  analyzeQuery: (text: string) => string[],
+  search: (terms: readonly string[], limit: number) => string[] | Promise<string[]>,
+): Promise<Measured> {
+  const ndcg: number[] = [];
+  const recall: number[] = [];
+  const latencies: number[] = [];
+  for (const { text, relevant } of judgedQueries(set)) {
+    const started = performance.now();
+    const ranked = await search(analyzeQuery(text), 100);
+    latencies.push(performance.now() - started);
+    ndcg.push(ndcgAt(ranked, relevant, 10));
+    recall.push(recallAt(ranked, relevant, 100));
+  }
+  return { ndcg10: round(mean(ndcg)), recall100: round(mean(recall)), p50_ms: round(percentile(latencies, 0.5), 3), p99_ms: round(percentile(latencies, 0.99), 3) };
 }

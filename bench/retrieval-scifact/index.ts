@@ -12,7 +12,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { analyze, createBm25Index } from "@tandem/knowledge";
-import { ndcgAt, readBeir, recallAt } from "./beir.ts";
+import { evaluate, judgedQueries, type Measured, readBeir, round } from "./beir.ts";
 import { createSqlKeywordIndex } from "./sql-keyword.ts";
 
 const { values } = parseArgs({
@@ -29,51 +29,24 @@ const documents = set.corpus.map((doc) => {
   return { id: doc.id, text, terms: analyze(text, { language: "en" }) };
 });
 
-interface Measured {
-  ndcg10: number;
-  recall100: number;
-  p50_ms: number;
-  p99_ms: number;
-}
-
-const mean = (samples: number[]) => samples.reduce((sum, value) => sum + value, 0) / samples.length;
-const percentile = (samples: number[], fraction: number) =>
-  [...samples].sort((left, right) => left - right)[Math.min(samples.length - 1, Math.floor(fraction * samples.length))] ?? Number.NaN;
-const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/** Runs every judged query (analysis included in the latency) and averages nDCG@10 and recall@100. */
-async function evaluate(search: (terms: readonly string[], limit: number) => string[] | Promise<string[]>): Promise<Measured> {
-  const ndcg: number[] = [];
-  const recall: number[] = [];
-  const latencies: number[] = [];
-  for (const [queryId, relevant] of set.qrels) {
-    const text = set.queries.get(queryId);
-    if (text === undefined) continue;
-    const started = performance.now();
-    const ranked = await search(analyze(text, { language: "en" }), 100);
-    latencies.push(performance.now() - started);
-    ndcg.push(ndcgAt(ranked, relevant, 10));
-    recall.push(recallAt(ranked, relevant, 100));
-  }
-  return { ndcg10: round(mean(ndcg)), recall100: round(mean(recall)), p50_ms: round(percentile(latencies, 0.5), 3), p99_ms: round(percentile(latencies, 0.99), 3) };
-}
+const analyzeQuery = (text: string) => analyze(text, { language: "en" });
 
 const result: { bench: string; documents: number; queries: number; keyword?: Measured; keyword_sql?: Measured & { index_s: number } } = {
   bench: "retrieval-scifact",
   documents: documents.length,
-  queries: [...set.qrels.keys()].filter((id) => set.queries.has(id)).length,
+  queries: judgedQueries(set).length,
 };
 
 if (engine !== "sql") {
   const index = createBm25Index();
   for (const doc of documents) index.add(doc.id, doc.terms);
-  result.keyword = await evaluate((terms, limit) => index.search(terms, limit).map((hit) => hit.id));
+  result.keyword = await evaluate(set, analyzeQuery, (terms, limit) => index.search(terms, limit).map((hit) => hit.id));
   console.error(`in-memory BM25: ${JSON.stringify(result.keyword)}`);
 }
 if (engine !== "memory") {
   const sql = await createSqlKeywordIndex(documents);
   try {
-    result.keyword_sql = { ...(await evaluate((terms, limit) => sql.search(terms, limit))), index_s: round(sql.indexSeconds, 1) };
+    result.keyword_sql = { ...(await evaluate(set, analyzeQuery, (terms, limit) => sql.search(terms, limit))), index_s: round(sql.indexSeconds, 1) };
     console.error(`SQL BM25 on PGlite: ${JSON.stringify(result.keyword_sql)}`);
   } finally {
     await sql.close();

@@ -1,6 +1,10 @@
 export { analyze, termFrequencies, type AnalyzeOptions } from "./analysis/analyze.ts";
 export { porterStem } from "./analysis/porter-stemmer.ts";
 export { englishStopwords } from "./analysis/english-stopwords.ts";
+export { chineseStopwords } from "./analysis/chinese-stopwords.ts";
+export { segmentHan } from "./analysis/segment-han.ts";
+export { loadJieba } from "./analysis/load-jieba.ts";
+export { AnalysisError, isAnalysisError, ANALYSIS_ERROR_CODES, type AnalysisErrorCode } from "./analysis/analysis-error.ts";
 export { createBm25Index, DEFAULT_BM25, type Bm25Index, type Bm25Hit, type Bm25Parameters } from "./analysis/bm25-index.ts";
 export {
   parseDocument,

@@ -1,11 +1,18 @@
+import { chineseStopwords } from "./chinese-stopwords.ts";
 import { englishStopwords } from "./english-stopwords.ts";
 import { porterStem } from "./porter-stemmer.ts";
+import { segmentHan } from "./segment-han.ts";
 
 export interface AnalyzeOptions {
-  /** en: stopwords and Porter stemming; zh: Han text as character bigrams; auto: both, by script. */
+  /**
+   * How words outside Han text are treated. en and auto (the default): lowercased, stopwords dropped,
+   * Latin-script words Porter-stemmed; zh: only lowercased. Han text is segmented the same way in every mode.
+   */
   language?: "auto" | "en" | "zh";
   /** Words dropped from non-Han text (default: `englishStopwords`); compared after lowercasing, before stemming. */
   stopwords?: ReadonlySet<string>;
+  /** Words dropped from Han text (default: `chineseStopwords`); compared with the segmenter's words. */
+  hanStopwords?: ReadonlySet<string>;
 }
 
 /** Letters and digits, with apostrophes inside a word kept so that possessives can be recognised. */
@@ -15,15 +22,17 @@ const APOSTROPHE = /['’]/gu;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
 /**
- * Turns text into index terms. Latin-script words are lowercased, stopwords dropped and Porter-stemmed
- * (what the published BM25 baselines do); runs of Han characters become overlapping character bigrams
- * (a lone character stays a unigram), which needs no dictionary and measured well on CMRC-style text.
- * Possessives lose their "'s" (protein's → protein) and other apostrophes are dropped (don't → dont).
- * Digits are kept as terms.
+ * Turns text into index terms, deterministically. Latin-script words are lowercased, stopwords dropped
+ * and Porter-stemmed (what the published BM25 baselines do); runs of Han characters are segmented into
+ * jieba's dictionary words, Chinese stopwords dropped, with character bigrams where the dictionary knows
+ * no word (`segmentHan`; the segmenter loads on the first Han text and throws an `AnalysisError` if it
+ * cannot). Possessives lose their "'s" (protein's → protein) and other apostrophes are dropped
+ * (don't → dont). Digits are kept as terms.
  */
 export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const language = options.language ?? "auto";
   const stopwords = options.stopwords ?? englishStopwords;
+  const hanStopwords = options.hanStopwords ?? chineseStopwords;
   const terms: string[] = [];
   const addWord = (raw: string) => addNonHan(raw, language, stopwords, terms);
   for (const match of text.normalize("NFKC").matchAll(WORD)) {
@@ -32,7 +41,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
     for (const han of word.matchAll(HAN_RUN)) {
       const index = han.index;
       if (index > last) addWord(word.slice(last, index));
-      addHan(han[0], terms);
+      terms.push(...segmentHan(han[0], hanStopwords));
       last = index + han[0].length;
     }
     if (last < word.length) addWord(word.slice(last));
@@ -48,15 +57,6 @@ function addNonHan(raw: string, language: AnalyzeOptions["language"], stopwords:
   }
   if (stopwords.has(word)) return;
   terms.push(/^\p{Script=Latin}+$/u.test(word) ? porterStem(word) : word);
-}
-
-function addHan(run: string, terms: string[]): void {
-  const characters = Array.from(run);
-  if (characters.length === 1) {
-    terms.push(characters[0] as string);
-    return;
-  }
-  for (let index = 0; index + 1 < characters.length; index += 1) terms.push(`${characters[index]}${characters[index + 1]}`);
 }
 
 /** Term → frequency. */

@@ -15,12 +15,12 @@ const end = (selector: string[]): unknown => ({ id: "e", type: "custom", data: {
 const edge = (source: string, target: string, sourceHandle = "source"): unknown => ({ id: `${source}-${sourceHandle}-${target}`, source, sourceHandle, target, targetHandle: "target" });
 
 describe("importDifyDsl: what it cannot carry over", () => {
-  it("reports python code and knowledge retrieval nodes by id and keeps them in the graph", () => {
+  it("reports python code and tool nodes by id and keeps them in the graph", () => {
     const result = importDifyDsl(loadFixture("dify-unsupported.yml"), { registry: importRegistry });
     const nodes = result.document?.graph.nodes ?? [];
     expect(nodes.map((node) => [node.id, node.type])).toEqual([
       ["1722000000001", "start"],
-      ["1722000000002", "knowledge-retrieval"],
+      ["1722000000002", "tool"],
       ["1722000000003", "llm"],
       ["1722000000004", "code"],
       ["1722000000005", "end"],
@@ -33,10 +33,10 @@ describe("importDifyDsl: what it cannot carry over", () => {
       ["1722000000004", ["data", "code_language"]],
     ]);
     expect(own[0]?.message).toContain('"attachments": file-list inputs are not supported');
-    expect(own[1]?.message).toContain("type Knowledge Retrieval (knowledge-retrieval)");
+    expect(own[1]?.message).toContain("type Tool (tool)");
     expect(own[2]?.message).toBe("Python code nodes are not supported: rewrite it in JavaScript.");
     // Kept as they were, for reference.
-    expect(nodes[1]?.config).toMatchObject({ dataset_ids: ["6a1e0b7c-0d3a-4a0c-9a53-0f2a4b9a6c11"] });
+    expect(nodes[1]?.config).toMatchObject({ provider_id: "tavily", tool_name: "tavily_search" });
     expect(nodes[3]?.config).toMatchObject({ code: expect.stringContaining("def main(text: str)") as string });
     // Validation's own findings follow, as errors.
     expect(result.problems.some((problem) => problem.nodeId === "1722000000002" && problem.message.startsWith("Validation: Unknown node type"))).toBe(true);

@@ -88,6 +88,7 @@ export function importDifyDsl(yamlText: string, options: DifyImportOptions = {})
     const renamed = new Map([...idOf].filter(([from, to]) => from !== to));
     const rewrite = { renamed, nodeIds: new Set(idOf.keys()), startId: raws.find((raw) => raw.difyType === "start")?.rawId };
 
+    const difyTypes = new Map(raws.map((raw, position) => [newIds[position] as string, raw.difyType]));
     const converters = options.converters ?? difyNodeConverters;
     const placed: PlacedNode[] = raws.map((raw, position) => {
       const id = newIds[position] as string;
@@ -96,6 +97,7 @@ export function importDifyDsl(yamlText: string, options: DifyImportOptions = {})
         nodeId: id,
         kind: file.kind,
         report: (path, message, severity = "error") => problems.push({ nodeId: id, path: ["data", ...path], message, severity }),
+        difyTypeOf: (nodeId) => difyTypes.get(nodeId),
       };
       const converter = Object.hasOwn(converters, raw.difyType) ? converters[raw.difyType] : undefined;
       const converted = converter ? converter(data, context) : keepUnsupported(raw.difyType, data, context);

@@ -6,6 +6,7 @@ import { endNode } from "./end/end.node.ts";
 import { httpRequestNode } from "./http-request/http-request.node.ts";
 import { ifElseNode } from "./if-else/if-else.node.ts";
 import { iterationNode } from "./iteration/iteration.node.ts";
+import { knowledgeRetrievalNode } from "./knowledge-retrieval/knowledge-retrieval.node.ts";
 import { listOperatorNode } from "./list-operator/list-operator.node.ts";
 import { llmNode } from "./llm/llm.node.ts";
 import { parameterExtractorNode } from "./parameter-extractor/parameter-extractor.node.ts";
@@ -33,6 +34,7 @@ const implementations = {
   "parameter-extractor": parameterExtractorNode,
   agent: agentNode,
   summarize: summarizeNode,
+  "knowledge-retrieval": knowledgeRetrievalNode,
 } as const satisfies Record<NodeType, NodeImplementation>;
 
 export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;

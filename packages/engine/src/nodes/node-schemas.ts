@@ -6,6 +6,7 @@ import { endSchema } from "./end/end.schema.ts";
 import { httpRequestSchema } from "./http-request/http-request.schema.ts";
 import { ifElseSchema } from "./if-else/if-else.schema.ts";
 import { iterationSchema } from "./iteration/iteration.schema.ts";
+import { knowledgeRetrievalSchema } from "./knowledge-retrieval/knowledge-retrieval.schema.ts";
 import { listOperatorSchema } from "./list-operator/list-operator.schema.ts";
 import { llmSchema } from "./llm/llm.schema.ts";
 import { parameterExtractorSchema } from "./parameter-extractor/parameter-extractor.schema.ts";
@@ -35,6 +36,7 @@ export const nodeSchemas = {
   "parameter-extractor": parameterExtractorSchema,
   agent: agentSchema,
   summarize: summarizeSchema,
+  "knowledge-retrieval": knowledgeRetrievalSchema,
 } as const satisfies Record<string, NodeSchema>;
 
 export type NodeType = keyof typeof nodeSchemas;

@@ -31,3 +31,20 @@ export function modelField(): typeof modelSelectionSchema {
 export function isModelField(schema: z.ZodTypeAny): boolean {
   return modelFields.has(schema);
 }
+
+const modelReferenceFields = new WeakSet<z.ZodTypeAny>();
+
+/**
+ * A config field naming one model by reference alone, without routing policy or fallbacks (the rerank
+ * model of a knowledge-retrieval node). Marked like `modelField`, so the privacy check and the editor's
+ * model picker find it too.
+ */
+export function modelReferenceField(): z.ZodString {
+  const schema = z.string().regex(MODEL_REFERENCE, 'name a model as "provider:model" (e.g. "ollama:bge-reranker") or a tier ("tier:rerank")').describe("tandem:model-reference");
+  modelReferenceFields.add(schema);
+  return schema;
+}
+
+export function isModelReferenceField(schema: z.ZodTypeAny): boolean {
+  return modelReferenceFields.has(schema);
+}

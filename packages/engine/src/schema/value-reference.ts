@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isModelField } from "./model-field.ts";
+import { isModelField, isModelReferenceField } from "./model-field.ts";
 import type { AcceptedType } from "./value-types.ts";
 
 /**
@@ -81,7 +81,10 @@ export interface FoundReference {
 export interface FoundModel {
   /** The models named, primary first, then fallbacks. */
   models: string[];
-  policy: string;
+  /** The routing policy; absent for a bare reference (`modelReferenceField`). */
+  policy?: string;
+  /** A model selection (`modelField`: the path is the selection's, its reference is under "model") or a bare reference (the path is the reference's). */
+  kind: "selection" | "reference";
   path: Array<string | number>;
 }
 
@@ -116,8 +119,12 @@ function walk(
       const selection = value as { model?: unknown; fallbacks?: unknown; policy?: unknown };
       const fallbacks: unknown[] = Array.isArray(selection.fallbacks) ? (selection.fallbacks as unknown[]) : [];
       const names = [selection.model, ...fallbacks].filter((name): name is string => typeof name === "string");
-      models.push({ models: names, policy: typeof selection.policy === "string" ? selection.policy : "local-first", path });
+      models.push({ models: names, policy: typeof selection.policy === "string" ? selection.policy : "local-first", kind: "selection", path });
     }
+    return;
+  }
+  if (isModelReferenceField(schema)) {
+    if (typeof value === "string") models.push({ models: [value], kind: "reference", path });
     return;
   }
   const asSelector = selectorMeta.get(schema);

@@ -39,6 +39,35 @@ describe("private workflows and cloud models", () => {
     expect(validateWorkflow(document(false, "openai:gpt-4o-mini"), { isLocalModel }).ok).toBe(true);
   });
 
+  it("refuses a cloud rerank model in a knowledge-retrieval node of a private workflow", () => {
+    const retrieval = (rerank: string, isPrivate = true) => ({
+      schemaVersion: 1,
+      kind: "workflow",
+      settings: { private: isPrivate },
+      graph: {
+        nodes: [
+          { id: "start", type: "start", version: 1, config: { variables: [{ name: "query", type: "text" }] } },
+          {
+            id: "search",
+            type: "knowledge-retrieval",
+            version: 1,
+            config: { query: ["start", "query"], knowledgeBaseIds: ["0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6f"], settings: { rerank: { model: rerank } } },
+          },
+          { id: "end", type: "end", version: 1, config: { outputs: [{ name: "context", selector: ["search", "context"] }] } },
+        ],
+        edges: [
+          { id: "a", source: "start", target: "search" },
+          { id: "b", source: "search", target: "end" },
+        ],
+      },
+    });
+    const refused = validateWorkflow(retrieval("openai:rerank-v1"), { isLocalModel });
+    expect(refused.problems.map((problem) => [problem.code, problem.nodeId, problem.path.join(".")])).toEqual([["private_model", "search", "config.settings.rerank.model"]]);
+    expect(refused.problems[0]?.message).toContain("openai:rerank-v1 is a cloud model");
+    expect(validateWorkflow(retrieval("ollama:bge-reranker"), { isLocalModel }).ok).toBe(true);
+    expect(validateWorkflow(retrieval("openai:rerank-v1", false), { isLocalModel }).ok).toBe(true);
+  });
+
   it("leaves unknown providers to the run-time check", () => {
     expect(validateWorkflow(document(true, "mystery:model"), { isLocalModel }).ok).toBe(true);
     expect(validateWorkflow(document(true, "openai:gpt-4o-mini")).ok).toBe(true);

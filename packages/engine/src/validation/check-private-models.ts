@@ -3,7 +3,10 @@ import { collectModels } from "../schema/value-reference.ts";
 import type { WorkflowDocument, WorkflowNode } from "../schema/workflow-document.ts";
 import type { WorkflowProblem } from "./workflow-problem.ts";
 
-/** A private workflow may only use local models: every model a node names (fallbacks too) is checked. */
+/**
+ * A private workflow may only use local models: every model a node names is checked, fallbacks and
+ * bare references (a knowledge-retrieval node's rerank model) too.
+ */
 export function checkPrivateModels(
   document: WorkflowDocument,
   registry: NodeSchemaRegistry,
@@ -22,7 +25,7 @@ export function checkPrivateModels(
           problems.push({
             code: "private_model",
             nodeId: node.id,
-            path: ["config", ...found.path, "model"],
+            path: ["config", ...found.path, ...(found.kind === "selection" ? ["model"] : [])],
             message: `This workflow is private, so it can only use local models; ${reference} is a cloud model. Pick a local model or turn off "private".`,
           });
         }

@@ -18,6 +18,8 @@ export interface ConverterContext {
   kind: "workflow" | "chatflow";
   /** Reports a problem at a path inside the Dify node's `data`; severity defaults to error. */
   report(path: Array<string | number>, message: string, severity?: "error" | "warning"): void;
+  /** The Dify type (`data.type`) of another node of the file, by its id in the imported document. */
+  difyTypeOf(nodeId: string): string | undefined;
 }
 
 export type DifyNodeData = Record<string, unknown>;

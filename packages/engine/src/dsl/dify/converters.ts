@@ -5,6 +5,7 @@ import { convertEnd } from "./end.ts";
 import { convertHttpRequest } from "./http-request.ts";
 import { convertIfElse } from "./if-else.ts";
 import { convertIteration } from "./iteration.ts";
+import { convertKnowledgeRetrieval } from "./knowledge-retrieval.ts";
 import { convertListOperator } from "./list-operator.ts";
 import { convertLlm } from "./llm.ts";
 import { convertParameterExtractor } from "./parameter-extractor.ts";
@@ -33,6 +34,7 @@ export const difyNodeConverters: Readonly<Record<string, NodeConverter>> = {
   llm: convertLlm,
   "question-classifier": convertQuestionClassifier,
   "parameter-extractor": convertParameterExtractor,
+  "knowledge-retrieval": convertKnowledgeRetrieval,
 };
 
 /** Dify's container start nodes: dropped on import, their targets become the container's entry nodes. */

@@ -65,14 +65,22 @@ function readPromptTemplate(value: unknown, context: ConverterContext): PromptMe
   });
 }
 
-/** Dify's context (usually retrieved knowledge) becomes its variable, where `{{#context#}}` was or at the end of the last user message. */
+/**
+ * Dify's context (usually retrieved knowledge) becomes its variable, where `{{#context#}}` was or at the
+ * end of the last user message. A knowledge-retrieval node's `result` is a list of objects, which Dify
+ * turns into text itself; Tandem's node offers that text as its `context` output (the chunks numbered
+ * [1], [2] … with their document names), so the prompt references that instead.
+ */
 function insertContext(data: Record<string, unknown>, prompts: PromptMessage[], context: ConverterContext): void {
   const source = asRecord(data.context);
-  const selector = asSelector(source.variable_selector);
+  let selector = asSelector(source.variable_selector);
   if (source.enabled !== true || selector.length < 2) {
     for (const prompt of prompts) prompt.text = prompt.text.replace(CONTEXT_PLACEHOLDER, "");
     return;
   }
+  const [sourceId = "", output] = selector;
+  const fromRetrieval = selector.length === 2 && output === "result" && context.difyTypeOf(sourceId) === "knowledge-retrieval";
+  if (fromRetrieval) selector = [sourceId, "context"];
   const reference = `{{#${selector.join(".")}#}}`;
   let placed = false;
   for (const prompt of prompts) {
@@ -83,7 +91,10 @@ function insertContext(data: Record<string, unknown>, prompts: PromptMessage[], 
   const lastUser = [...prompts].reverse().find((prompt) => prompt.role === "user");
   if (!placed && lastUser) lastUser.text = `${lastUser.text}\n\n${reference}`;
   else if (!placed) prompts.push({ role: "user", text: reference });
-  context.report(["context"], `The context became the variable ${reference} in the prompt text${placed ? "" : " (appended to the last user message)"}.`, "warning");
+  const what = fromRetrieval ? "the retrieved chunks as text, numbered [1], [2] … for citations" : "";
+  const where = placed ? "" : "appended to the last user message";
+  const notes = [what, where].filter((note) => note !== "").join("; ");
+  context.report(["context"], `The context became the variable ${reference} in the prompt text${notes === "" ? "" : ` (${notes})`}.`, "warning");
 }
 
 function convertMemory(memory: Record<string, unknown>, context: ConverterContext): Record<string, unknown> {

@@ -23,3 +23,4 @@ export {
 export { vectorSearch, writeEmbeddings, type VectorSearchOptions, type VectorHit, type EmbeddingToWrite } from "./repositories/knowledge/vector-search.ts";
 export { ensureVectorIndex, dropVectorIndex, vectorIndexName, vectorIndexSql, MAX_INDEXED_DIMENSIONS } from "./repositories/knowledge/vector-index.ts";
 export { loadChunkDetails, type ChunkDetails } from "./repositories/knowledge/load-chunk-details.ts";
+export { setDocumentStates, type DocumentState } from "./repositories/knowledge/set-document-states.ts";

@@ -17,7 +17,7 @@ export { OutboundHttpError, type OutboundHttpErrorCode } from "./adapters/outbou
 export { createQuickJsSandbox, type QuickJsSandbox } from "./adapters/quickjs-sandbox.ts";
 export { exportWorkflowYaml, parseWorkflowYaml, type WorkflowYamlParse } from "./dsl/export-workflow.ts";
 export { importDifyDsl, type DifyImport, type DifyImportOptions, type ImportProblem } from "./dsl/import-dify.ts";
-export type { ModelGateway, ModelSelection, RoutingPolicy, ChatRequest, ChatResult, ChatMessage, ToolCall, ToolDefinition, EmbedRequest, ModelInfo } from "./ports/model-gateway.ts";
+export type { ModelGateway, ModelSelection, RoutingPolicy, ChatRequest, ChatResult, ChatMessage, ToolCall, ToolDefinition, EmbedRequest, ModelInfo, RerankRequest, RerankResult } from "./ports/model-gateway.ts";
 export { createUnconfiguredModelGateway } from "./models/unconfigured-model-gateway.ts";
 export { countTokens } from "./models/count-tokens.ts";
 export { createModelGateway, type ModelGatewayOptions } from "./models/create-model-gateway.ts";

@@ -1,4 +1,4 @@
-export { analyze, termFrequencies, type AnalyzeOptions } from "./analysis/analyze.ts";
+export { analyze, termFrequencies, ANALYZER_VERSION, type AnalyzeOptions } from "./analysis/analyze.ts";
 export { porterStem } from "./analysis/porter-stemmer.ts";
 export { englishStopwords } from "./analysis/english-stopwords.ts";
 export { chineseStopwords } from "./analysis/chinese-stopwords.ts";
@@ -57,3 +57,4 @@ export {
   type MetadataFilterInput,
 } from "./retrieval/retrieval-settings.ts";
 export type { RetrievalRequest, RetrievalResult, RetrievedChunk, RetrieverScore } from "./retrieval/retrieval-result.ts";
+export { fuseRankings, normalizeScores, type RankedList, type FusedHit } from "./retrieval/fuse-rankings.ts";

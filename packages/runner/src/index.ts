@@ -38,3 +38,19 @@ export {
 } from "./models/model-provider-repository.ts";
 export { recoverUnfinishedRuns, runWorkflowJobId } from "./runs/recover-unfinished-runs.ts";
 export { probeAndCacheModel, testModelProvider } from "./models/probe-provider-model.ts";
+export { createKnowledgeService, type KnowledgeService } from "./knowledge/create-knowledge-service.ts";
+export { createKnowledgeRetriever, type KnowledgeRetrieverOptions } from "./knowledge/retrieve-chunks.ts";
+export { ingestDocumentsJob, type IngestOutcome, type IngestDependencies } from "./knowledge/ingest-documents.job.ts";
+export { KnowledgeError, isKnowledgeError, KNOWLEDGE_ERROR_STATUS, type KnowledgeErrorCode } from "./knowledge/knowledge-error.ts";
+export {
+  knowledgeBaseInputSchema,
+  knowledgeBasePatchSchema,
+  indexSignature,
+  type KnowledgeBaseInput,
+  type KnowledgeBasePatch,
+  type KnowledgeBaseSettings,
+} from "./knowledge/knowledge-base-settings.ts";
+export { sanitizeFileName, type UploadedFile, type UploadOptions, type UploadResult } from "./knowledge/upload-documents.ts";
+export type { KnowledgeBaseView } from "./knowledge/manage-knowledge-bases.ts";
+export type { DocumentView } from "./knowledge/browse-documents.ts";
+export { enqueueIngestion, INGEST_ATTEMPTS, INGEST_BATCH_DOCUMENTS, type KnowledgeDependencies } from "./knowledge/knowledge-dependencies.ts";

@@ -3,6 +3,7 @@ import { createLimiter, createUnlimited, type Limiter } from "./create-limiter.t
 import { describeModel } from "./describe-model.ts";
 import { fallbackReason } from "./describe-error.ts";
 import { embedWithProvider } from "./embed-with-provider.ts";
+import { rerankWithProvider } from "./rerank-with-provider.ts";
 import { ModelGatewayError, type FailedAttempt } from "./model-gateway-error.ts";
 import { createPriceTable, type PriceOverrides, type PriceTable } from "./price-table.ts";
 import { providerConfigSchema, type ProviderConfig, type ProviderConfigInput } from "./provider-config.ts";
@@ -139,6 +140,39 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       } catch (error) {
         throwIfAborted(request.signal, error);
         throw new ModelGatewayError("all_failed", `Embedding with "${candidate.reference}" failed: ${fallbackReason(error).replace(/^error: /, "")}`, {
+          cause: error,
+          attempts: [{ model: candidate.reference, reason: fallbackReason(error) }],
+        });
+      }
+    },
+
+    async rerank(request) {
+      throwIfAborted(request.signal);
+      const reference = firstReference(request.model, tiers);
+      const { candidates } = resolveModelChain({ model: reference, private: request.private, providers, tiers, policy: "local-first" });
+      const candidate = candidates[0];
+      if (candidate === undefined) {
+        throw new ModelGatewayError(
+          "unknown_model",
+          request.private ? `No local model matches "${request.model}" (private knowledge may only be reranked by a local model).` : `No configured model matches "${request.model}".`,
+        );
+      }
+      const started = performance.now();
+      try {
+        const { scores, tokensIn } = await rerankWithProvider({
+          provider: candidate.provider,
+          model: candidate.model,
+          query: request.query,
+          documents: request.documents,
+          signal: request.signal,
+          limiter: limiterOf(candidate.provider),
+          timeoutMs: candidate.provider.settings.timeoutMs,
+        });
+        const counted = tokensIn ?? request.documents.reduce((sum, text) => sum + countTokens(text) + countTokens(request.query), 0);
+        return { scores, usage: { tokensIn: counted, latencyMs: Math.round(performance.now() - started), model: { provider: candidate.provider.name, model: candidate.model } } };
+      } catch (error) {
+        throwIfAborted(request.signal, error);
+        throw new ModelGatewayError("all_failed", `Reranking with "${candidate.reference}" failed: ${fallbackReason(error).replace(/^error: /, "")}`, {
           cause: error,
           attempts: [{ model: candidate.reference, reason: fallbackReason(error) }],
         });

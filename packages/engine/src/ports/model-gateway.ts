@@ -77,6 +77,21 @@ export interface EmbedRequest {
   private: boolean;
 }
 
+export interface RerankRequest {
+  /** `"provider:model"` of a cross-encoder served at the provider's `/rerank`. */
+  model: string;
+  query: string;
+  documents: string[];
+  signal: AbortSignal;
+  private: boolean;
+}
+
+export interface RerankResult {
+  /** One relevance score per document, in the order given (higher is more relevant). */
+  scores: number[];
+  usage: { tokensIn: number; latencyMs: number; model: { provider: string; model: string } };
+}
+
 export interface ModelInfo {
   provider: string;
   model: string;
@@ -89,6 +104,8 @@ export interface ModelInfo {
 export interface ModelGateway {
   chat(request: ChatRequest): Promise<ChatResult>;
   embed(request: EmbedRequest): Promise<{ vectors: number[][]; usage: { tokensIn: number; latencyMs: number; model: { provider: string; model: string } } }>;
+  /** Scores documents against a query with a rerank model (no fallback: scores of two models do not mix). */
+  rerank?(request: RerankRequest): Promise<RerankResult>;
   /** What is known about a model (resolving tiers); null when the reference names nothing configured. */
   describe(model: string): Promise<ModelInfo | null>;
   /** Counts tokens offline (bundled BPE ranks), for sizing prompts and chunks. */

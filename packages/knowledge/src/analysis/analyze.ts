@@ -29,6 +29,13 @@ const HAN_RUN = /\p{Script=Han}+/gu;
  * cannot). Possessives lose their "'s" (protein's → protein) and other apostrophes are dropped
  * (don't → dont). Digits are kept as terms.
  */
+/**
+ * Changes whenever `analyze` gives different terms for the same text. Stored in every document's
+ * index signature, so that an upgrade re-indexes what an older analyzer wrote (ADR 0009).
+ * 2: Han text as jieba words with Chinese stopwords (1 was character bigrams).
+ */
+export const ANALYZER_VERSION = 2;
+
 export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const language = options.language ?? "auto";
   const stopwords = options.stopwords ?? englishStopwords;

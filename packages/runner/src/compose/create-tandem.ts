@@ -10,6 +10,8 @@ import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-
 import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
 import { jobCatalog, type TandemJobCatalog } from "../jobs/job-catalog.ts";
 import { createBullmqQueue } from "../queue/bullmq-queue.ts";
+import { recoverUnfinishedIngestions } from "../knowledge/browse-documents.ts";
+import { createKnowledgeService, type KnowledgeService } from "../knowledge/create-knowledge-service.ts";
 import { createInProcessQueue } from "../queue/in-process-queue.ts";
 import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
 
@@ -39,6 +41,8 @@ export interface Tandem {
   readonly localModels: LocalModelRuntime;
   /** Serves the embedded runtime as an OpenAI-compatible API (`/v1/models`, chat, completions, embeddings). */
   handleLocalModelsApi(request: { method: string; path: string; body: string; signal: AbortSignal }): Promise<Response>;
+  /** Knowledge bases: create, upload, browse, hit-test (retrieval for workflows goes through the engine). */
+  readonly knowledge: KnowledgeService;
   /** What job handlers use, for callers that run a job directly (the CLI). */
   readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
@@ -74,7 +78,11 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
-    if (processesJobs && queue.kind === "in-process") await recoverUnfinishedRuns(db.prisma, queue);
+    const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
+    if (processesJobs && queue.kind === "in-process") {
+      await recoverUnfinishedRuns(db.prisma, queue);
+      await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });
+    }
 
     let closed: Promise<void> | null = null;
     return {
@@ -85,6 +93,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       secrets,
       runEvents,
       localModels: localRuntime,
+      knowledge,
       async handleLocalModelsApi(request) {
         return toWebResponse(await handleOpenAiRequest(localRuntime, request));
       },

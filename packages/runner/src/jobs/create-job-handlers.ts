@@ -2,6 +2,7 @@ import { recountKnowledgeBase } from "@tandem/db";
 import type { JobHandlers } from "../queue/job-queue.ts";
 import type { TandemJobCatalog } from "./job-catalog.ts";
 import { runWorkflowJob, type RunWorkflowJobDependencies } from "./run-workflow.job.ts";
+import { ingestDocumentsJob } from "../knowledge/ingest-documents.job.ts";
 
 export type JobDependencies = RunWorkflowJobDependencies;
 
@@ -13,6 +14,7 @@ export function createJobHandlers(dependencies: JobDependencies): JobHandlers<Ta
       const counts = await recountKnowledgeBase(dependencies.prisma, knowledgeBaseId);
       return counts ?? { skipped: "knowledge base no longer exists" };
     },
+    "ingest-documents": ({ documentIds }, context) => ingestDocumentsJob(dependencies, documentIds, context),
     "run-workflow": ({ runId }, { signal }) => runWorkflowJob(dependencies, runId, signal),
   };
 }

@@ -12,6 +12,7 @@ import {
 } from "@tandem/engine";
 import { z } from "zod";
 import { loadProviderConfigs } from "../models/model-provider-repository.ts";
+import { createKnowledgeRetriever } from "../knowledge/retrieve-chunks.ts";
 
 /** The part of a workspace's settings the engine's services read. */
 export const workspaceEngineSettingsSchema = z
@@ -34,7 +35,8 @@ export type EngineServicesFactory = (workspace: WorkspaceRef) => Promise<EngineS
 
 /**
  * Builds a workspace's engine services for a run: guarded HTTP with its allowed hosts, the shared code
- * sandbox, and a model gateway over its providers (plus the embedded runtime as provider "local").
+ * sandbox, a model gateway over its providers (plus the embedded runtime as provider "local"), and
+ * retrieval over its knowledge bases.
  * Concurrency limits are per provider endpoint and shared by every run in this process.
  */
 export function createEngineServicesFactory(options: { prisma: PrismaClient; secrets: SecretBox; localRuntime?: LocalModelRuntime }): EngineServicesFactory {
@@ -70,6 +72,7 @@ export function createEngineServicesFactory(options: { prisma: PrismaClient; sec
               return provider ? limiterFor(provider) : createLimiter(64);
             },
           });
-    return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models };
+    const knowledge = createKnowledgeRetriever({ prisma: options.prisma, models, workspaceId: workspace.id });
+    return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models, knowledge };
   };
 }

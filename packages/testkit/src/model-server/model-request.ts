@@ -2,7 +2,7 @@
 export type ModelProtocol = "openai" | "ollama";
 
 /** What kind of work a request asks for; rules can match on it. */
-export type ModelEndpoint = "chat" | "embeddings" | "completions";
+export type ModelEndpoint = "chat" | "embeddings" | "completions" | "rerank";
 
 /** A chat message as the server understood it, the same for both protocols. */
 export interface ChatMessage {

@@ -10,7 +10,7 @@ import {
   textCompletionStream,
   type ResponseIdentity,
 } from "./openai-format.ts";
-import { chatCompletionBodySchema, completionBodySchema, embeddingBodySchema, toChatMessages } from "./openai-schemas.ts";
+import { chatCompletionBodySchema, completionBodySchema, embeddingBodySchema, rerankBodySchema, toChatMessages } from "./openai-schemas.ts";
 import { type ResponsePlan } from "./plan-response.ts";
 import { prepareResponse } from "./prepare-response.ts";
 import type { ServerContext } from "./server-context.ts";
@@ -121,6 +121,53 @@ async function embeddings(context: ServerContext, request: IncomingMessage, resp
   });
 }
 
+/**
+ * A deterministic stand-in for a cross-encoder: the share of the query's distinct words found in the
+ * document, plus a small bonus for each repeat, so that ranking is meaningful and testable.
+ */
+export function overlapRelevance(query: string, document: string): number {
+  const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const queryWords = new Set(words(query));
+  if (queryWords.size === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const word of words(document)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  let score = 0;
+  for (const word of queryWords) {
+    const count = counts.get(word) ?? 0;
+    if (count > 0) score += 1 + Math.min(count - 1, 4) * 0.05;
+  }
+  return score / (queryWords.size * 1.2);
+}
+
+async function rerank(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const receivedAt = Date.now();
+  const parsed = parseBody(await readBody(request), rerankBodySchema);
+  if (!parsed.ok) return sendBadRequest(response, parsed.message);
+  const body = parsed.value;
+  const documents = body.documents.map((document) => (typeof document === "string" ? document : document.text));
+  const modelRequest: ModelRequest = createModelRequest({
+    protocol: "openai",
+    endpoint: "rerank",
+    path: "/v1/rerank",
+    model: body.model,
+    messages: [{ role: "user", content: body.query }],
+    prompt: body.query,
+    stream: false,
+    json: false,
+    body: parsed.raw,
+    receivedAt,
+  });
+  const plan = await prepareResponse(context, modelRequest, response);
+  if (plan === undefined) return;
+  if (plan.kind === "error") return sendError(response, plan);
+  const results = documents
+    .map((document, index) => ({ index, relevance_score: overlapRelevance(body.query, document) }))
+    .sort((left, right) => right.relevance_score - left.relevance_score || left.index - right.index)
+    .slice(0, body.top_n ?? documents.length);
+  const promptTokens = documents.reduce((sum, document) => sum + countWords(document) + countWords(body.query), 0);
+  sendJson(response, 200, { model: body.model, results, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+}
+
 /** Routes `/v1/*`: the OpenAI API (and the OpenAI-compatible API of Ollama, vLLM, llama.cpp and LM Studio). */
 export async function handleOpenAiRequest(
   context: ServerContext,
@@ -132,6 +179,7 @@ export async function handleOpenAiRequest(
   if (method === "POST" && path === "/v1/chat/completions") return chatCompletions(context, request, response);
   if (method === "POST" && path === "/v1/embeddings") return embeddings(context, request, response);
   if (method === "POST" && path === "/v1/completions") return completions(context, request, response);
+  if (method === "POST" && (path === "/v1/rerank" || path === "/rerank")) return rerank(context, request, response);
   if (method === "GET" && path === "/v1/models") return sendJson(response, 200, context.catalog.openAiModelsBody);
   if (method === "GET" && path.startsWith("/v1/models/")) {
     const name = context.catalog.resolve(decodeURIComponent(path.slice("/v1/models/".length)));

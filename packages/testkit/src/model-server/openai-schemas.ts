@@ -50,6 +50,16 @@ export const embeddingBodySchema = z
   })
   .passthrough();
 
+/** `/v1/rerank` as llama.cpp's server, vLLM, Jina and Cohere accept it. */
+export const rerankBodySchema = z
+  .object({
+    model: z.string(),
+    query: z.string(),
+    documents: z.array(z.union([z.string(), z.object({ text: z.string() })])),
+    top_n: z.number().int().min(1).nullish(),
+  })
+  .passthrough();
+
 function parseArguments(argumentsJson: string): unknown {
   try {
     return JSON.parse(argumentsJson);

@@ -60,7 +60,7 @@ function matchesText(matcher: TextMatcher | undefined, text: string, exact: bool
 
 function matches(match: RuleMatch | undefined, request: ModelRequest): boolean {
   if (match?.endpoint === undefined) {
-    if (request.endpoint === "embeddings") return false;
+    if (request.endpoint === "embeddings" || request.endpoint === "rerank") return false;
   } else if (match.endpoint !== request.endpoint) return false;
   if (match === undefined) return true;
   return (

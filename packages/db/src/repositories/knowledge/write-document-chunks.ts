@@ -85,7 +85,11 @@ export async function writeDocumentChunks(prisma: PrismaClient, input: WriteDocu
       }
     }
   }
+  const lockOrder = [...documentIds].sort();
   await prisma.$transaction([
+    // Two attempts at the same document (a retry racing a re-index) take turns instead of colliding on
+    // (document_id, position); locks are taken in one order so that two batches cannot deadlock.
+    prisma.$queryRaw`SELECT count(pg_advisory_xact_lock(hashtextextended(id::text, 7231))) FROM unnest(${lockOrder}::uuid[]) AS id`,
     prisma.$executeRaw`DELETE FROM chunks WHERE document_id = ANY(${documentIds}::uuid[])`,
     // Parents first in the arrays is not needed: the FK to parent_id is checked at the end of the statement.
     prisma.$executeRaw`

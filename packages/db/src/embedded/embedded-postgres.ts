@@ -6,6 +6,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { z } from "zod";
+import { keepExtendedQueriesWhole } from "./keep-extended-queries-whole.ts";
 
 /** A running embedded Postgres, reachable over the plain Postgres wire protocol on loopback. */
 export interface EmbeddedPostgres {
@@ -72,6 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 64,
   });
+  keepExtendedQueriesWhole(server);
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   if (lockPath) await writeFile(lockPath, JSON.stringify({ pid: process.pid, port }));

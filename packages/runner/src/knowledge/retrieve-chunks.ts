@@ -213,7 +213,7 @@ function toRetrievedChunk(hit: FusedHit, chunk: ChunkDetails, score: number, rer
     position: chunk.parent?.position ?? chunk.position,
     text: source.text,
     ...(chunk.parent ? { matchedText: chunk.text } : {}),
-    score: Math.round(score * 1e6) / 1e6,
+    score,
     retrievers: [...hit.retrievers],
     scores,
     metadata: {

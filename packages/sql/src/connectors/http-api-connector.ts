@@ -4,7 +4,7 @@ import { type DataSourceCredentials, type HttpApiSourceConfig } from "../sources
 import { createGuardedConnector, type ConnectorDriver, type DriverResult } from "./create-guarded-connector.ts";
 import { readJsonPath } from "./http-api/json-path.ts";
 import { renderBodyTemplate, renderUrlTemplate } from "./http-api/render-body-template.ts";
-import { familyOfValue, normalizeValue } from "./normalize-value.ts";
+import { inferFamily, normalizeValue } from "./normalize-value.ts";
 import { type ResultColumn, type SqlConnector } from "./sql-connector.ts";
 
 /** The response an `HttpFetch` returns: the standard `Response` has these. */
@@ -139,8 +139,7 @@ export function readHttpApiAnswer(config: HttpApiSourceConfig, document: unknown
   const known = columns;
   const resultColumns: ResultColumn[] = known.names.map((name, index) => {
     const declared = known.types[index];
-    const firstValue = rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index];
-    return { name, type: declared === undefined ? familyOfValue(firstValue) : familyOfType(config.dialect, declared), ...(declared === undefined ? {} : { databaseType: declared }) };
+    return { name, type: declared === undefined ? inferFamily(rows, index) : familyOfType(config.dialect, declared), ...(declared === undefined ? {} : { databaseType: declared }) };
   });
   return { columns: resultColumns, rows: rows.map((row) => row.map((value, index) => normalizeValue(value, resultColumns[index]?.type ?? "string"))) };
 }
@@ -154,6 +153,8 @@ export function readHttpApiAnswer(config: HttpApiSourceConfig, document: unknown
 export function createHttpApiConnector(config: HttpApiSourceConfig, credentials: DataSourceCredentials = {}, options: { fetch?: HttpFetch } = {}): SqlConnector {
   const send: HttpFetch = options.fetch ?? ((url, init) => fetch(url, init));
   const origin = new URL(config.url).origin;
+  // Fails now, with invalid_config, when the auth settings name a secret the credentials lack.
+  authHeaders(config, credentials);
 
   async function call(sql: string, maxRows: number, timeoutMs: number, signal: AbortSignal): Promise<DriverResult> {
     const values = { sql, maxRows, timeoutMs };

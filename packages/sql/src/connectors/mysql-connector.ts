@@ -1,9 +1,10 @@
 import mysql from "mysql2/promise";
+import { detectMysqlFlavor, mysqlReadOnlyStatements, type MysqlFlavor } from "../guard/read-only-session.ts";
 import { SqlError, describeCause, isSqlError } from "../sql-error.ts";
 import { type DataSourceCredentials, type MysqlSourceConfig } from "../sources/data-source-config.ts";
 import { createGuardedConnector, type ConnectorDriver, type DriverResult } from "./create-guarded-connector.ts";
 import { mysqlColumnType } from "./mysql-types.ts";
-import { familyOfValue, normalizeValue } from "./normalize-value.ts";
+import { inferFamily, normalizeValue } from "./normalize-value.ts";
 import { type SqlConnector } from "./sql-connector.ts";
 
 const networkCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "EPIPE", "PROTOCOL_CONNECTION_LOST"]);
@@ -48,7 +49,8 @@ function sslOption(config: MysqlSourceConfig): mysql.PoolOptions["ssl"] {
 /**
  * A MySQL or MariaDB source: a mysql2 pool as large as the concurrency cap; every statement runs in
  * `START TRANSACTION READ ONLY` under the server's own time limit (MariaDB `max_statement_time`, MySQL
- * `max_execution_time`), then rolls back. When the caller's signal or the deadline fires first, the query
+ * `max_execution_time`) and lock-wait limits (the guard's read-only session, guard/read-only-session.ts),
+ * then rolls back and restores the session's defaults. When the caller's signal or the deadline fires first, the query
  * is killed from a separate connection (`KILL QUERY`).
  */
 export function createMysqlConnector(config: MysqlSourceConfig, credentials: DataSourceCredentials = {}): SqlConnector {
@@ -69,7 +71,7 @@ export function createMysqlConnector(config: MysqlSourceConfig, credentials: Dat
     decimalNumbers: false,
   };
   const pool = mysql.createPool({ ...connection, connectionLimit: config.limits.concurrencyCap, waitForConnections: true, queueLimit: 0, maxIdle: config.limits.concurrencyCap, idleTimeout: 30_000 });
-  let flavor: Promise<{ mariadb: boolean; version: string }> | undefined;
+  let flavor: Promise<MysqlFlavor> | undefined;
 
   async function killQuery(threadId: number): Promise<void> {
     let killer: mysql.Connection | undefined;
@@ -93,28 +95,24 @@ export function createMysqlConnector(config: MysqlSourceConfig, credentials: Dat
     let destroy = false;
     const onAbort = () => void killQuery(client.threadId);
     try {
-      flavor ??= client.query<mysql.RowDataPacket[]>("SELECT VERSION() AS version").then(([rows]) => {
-        const version = String(rows[0]?.version ?? "");
-        return { mariadb: /mariadb/i.test(version), version };
-      });
-      const { mariadb } = await flavor;
+      flavor ??= client.query<mysql.RowDataPacket[]>("SELECT VERSION() AS version").then(([rows]) => detectMysqlFlavor(String(rows[0]?.version ?? "")));
+      const session = mysqlReadOnlyStatements({ timeoutMs: Math.max(1, Math.floor(timeoutMs)), flavor: await flavor });
       signal.throwIfAborted();
       signal.addEventListener("abort", onAbort, { once: true });
-      const limit = Math.max(1, Math.floor(timeoutMs));
-      await client.query(mariadb ? `SET SESSION max_statement_time = ${(limit / 1000).toFixed(3)}` : `SET SESSION max_execution_time = ${limit}`);
-      await client.query("START TRANSACTION READ ONLY");
+      for (const statement of session.begin) await client.query(statement);
       try {
         const [rows, fields] = await client.query<mysql.RowDataPacket[][]>({ sql, rowsAsArray: true });
         const columns = fields.map((field, index) => {
           const { family, databaseType } = mysqlColumnType(field.columnType ?? field.type, field.characterSet ?? field.charsetNr);
-          const firstValue = rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index];
-          return { name: field.name, type: family ?? familyOfValue(firstValue), databaseType };
+          return { name: field.name, type: family ?? inferFamily(rows, index), databaseType };
         });
         return { columns, rows: rows.map((row) => (row as unknown[]).map((value, index) => normalizeValue(value, columns[index]?.type ?? "string"))) };
       } finally {
-        await client.query("ROLLBACK").catch(() => {
+        try {
+          for (const statement of session.end) await client.query(statement);
+        } catch {
           destroy = true;
-        });
+        }
       }
     } catch (error) {
       const mapped = mysqlError(error, config);

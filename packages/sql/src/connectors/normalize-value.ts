@@ -80,7 +80,26 @@ export function normalizeValue(value: unknown, family: ColumnFamily): unknown {
   }
 }
 
-/** The family of a result column with no declared type, from its first non-null value. */
+const dateLike = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+
+/**
+ * The family of a result column with no declared type (a SQLite expression, an HTTP API that sends no
+ * types), from its values: the first non-null one decides, except that text which is a date or a
+ * timestamp in every one of the first 50 non-null values makes a date column (SQLite's `min(InvoiceDate)`).
+ */
+export function inferFamily(rows: readonly unknown[][], index: number): ColumnFamily {
+  const values: unknown[] = [];
+  for (const row of rows) {
+    const value = row[index];
+    if (value !== null && value !== undefined) values.push(value);
+    if (values.length >= 50) break;
+  }
+  const family = familyOfValue(values[0]);
+  if (family === "string" && values.every((value) => typeof value === "string" && dateLike.test(value))) return "date";
+  return family;
+}
+
+/** The family of one value. */
 export function familyOfValue(value: unknown): ColumnFamily {
   if (value === null || value === undefined) return "null";
   if (typeof value === "number" || typeof value === "bigint") return "number";

@@ -1,8 +1,9 @@
 import pg from "pg";
+import { postgresReadOnlyStatements } from "../guard/read-only-session.ts";
 import { SqlError, describeCause, isSqlError } from "../sql-error.ts";
 import { type DataSourceCredentials, type PostgresSourceConfig } from "../sources/data-source-config.ts";
 import { createGuardedConnector, type ConnectorDriver, type DriverQuery, type DriverResult } from "./create-guarded-connector.ts";
-import { familyOfValue, normalizeValue } from "./normalize-value.ts";
+import { inferFamily, normalizeValue } from "./normalize-value.ts";
 import { postgresColumnType, postgresTypeParsers } from "./postgres-types.ts";
 import { type SqlConnector } from "./sql-connector.ts";
 
@@ -44,7 +45,8 @@ function sslOption(config: PostgresSourceConfig): pg.PoolConfig["ssl"] {
 
 /**
  * A PostgreSQL source: a pg pool as large as the concurrency cap; every statement runs in its own
- * `BEGIN READ ONLY` transaction with `SET LOCAL statement_timeout`, then rolls back. When the caller's
+ * `BEGIN READ ONLY` transaction with `SET LOCAL statement_timeout` and `lock_timeout` (the guard's
+ * read-only session, guard/read-only-session.ts), then rolls back. When the caller's
  * signal or the deadline fires first, the backend's query is cancelled from a separate connection.
  */
 export function createPostgresConnector(config: PostgresSourceConfig, credentials: DataSourceCredentials = {}): SqlConnector {
@@ -95,11 +97,13 @@ export function createPostgresConnector(config: PostgresSourceConfig, credential
       }
       signal.throwIfAborted();
       signal.addEventListener("abort", onAbort, { once: true });
-      await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+      const session = postgresReadOnlyStatements({ timeoutMs: Math.max(1, Math.floor(timeoutMs)) });
+      // One round trip: the simple query protocol runs the statements in order.
+      await client.query(session.begin.join("; "));
       try {
         return await work(client);
       } finally {
-        await client.query("ROLLBACK").catch(() => {
+        await client.query(session.end).catch(() => {
           destroy = true;
         });
       }
@@ -114,8 +118,7 @@ export function createPostgresConnector(config: PostgresSourceConfig, credential
   function toResult(result: pg.QueryArrayResult): DriverResult {
     const columns = result.fields.map((fieldInfo, index) => {
       const { family, databaseType } = postgresColumnType(fieldInfo.dataTypeID);
-      const firstValue: unknown = result.rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index];
-      return { name: fieldInfo.name, type: family ?? familyOfValue(firstValue), databaseType };
+      return { name: fieldInfo.name, type: family ?? inferFamily(result.rows, index), databaseType };
     });
     return { columns, rows: result.rows.map((row) => row.map((value, index) => normalizeValue(value, columns[index]?.type ?? "string"))) };
   }

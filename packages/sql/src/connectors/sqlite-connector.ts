@@ -1,49 +1,65 @@
-import { Worker } from "node:worker_threads";
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { familyOfType } from "../column-family.ts";
 import { SqlError, isSqlError } from "../sql-error.ts";
 import { type SqliteSourceConfig } from "../sources/data-source-config.ts";
 import { createGuardedConnector, type ConnectorDriver, type DriverResult } from "./create-guarded-connector.ts";
-import { familyOfValue, normalizeValue } from "./normalize-value.ts";
+import { inferFamily, normalizeValue } from "./normalize-value.ts";
 import { type SqlConnector } from "./sql-connector.ts";
 
-/** Messages from sqlite-worker.mjs. */
-type WorkerMessage =
+/** Messages from sqlite-process.mjs. */
+type ProcessMessage =
   | { type: "ready"; version: string }
   | { type: "open-failed"; message: string; code?: string }
   | { id: number; ok: true; columns: Array<{ name: string; type: string | null }>; rows: unknown[][] }
   | { id: number; ok: false; message: string; code?: string };
 
-interface SqliteWorker {
-  worker: Worker;
+interface SqliteProcess {
+  child: ChildProcess;
   ready: Promise<string>;
-  pending: Map<number, { resolve: (message: WorkerMessage) => void; reject: (error: Error) => void }>;
+  pending: Map<number, { resolve: (message: ProcessMessage) => void; reject: (error: Error) => void }>;
 }
 
+const processFile = fileURLToPath(new URL("./sqlite-process.mjs", import.meta.url));
+
 function openError(config: SqliteSourceConfig, message: string, code: string | undefined): SqlError {
-  const hint = code === "SQLITE_NOTADB" ? "The file is not a SQLite database." : code === "SQLITE_CANTOPEN" ? "The file does not exist or cannot be read by Tandem." : "";
-  return new SqlError("connection_failed", `Cannot open the SQLite file ${config.path}: ${message}. ${hint} Check the path of this data source.`.replace(/\s+$/, ""), {
+  const hint = code === "SQLITE_NOTADB" ? " The file is not a SQLite database." : code === "SQLITE_CANTOPEN" ? " The file does not exist or Tandem cannot read it." : "";
+  return new SqlError("connection_failed", `Cannot open the SQLite file ${config.path}: ${message}.${hint} Check the path of this data source.`, {
     details: code === undefined ? {} : { databaseCode: code },
   });
 }
 
+/** Keeps an idle child from holding the parent process open, or lets a busy one do so. */
+function hold(child: ChildProcess, busy: boolean): void {
+  if (busy) {
+    child.ref();
+    child.channel?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+  }
+}
+
 /**
- * A SQLite source: the file opened read-only (`fileMustExist`, `query_only`) in worker threads, one
- * statement per worker at a time, at most the concurrency cap of them. A statement past its deadline, or
- * cancelled, has its worker terminated (better-sqlite3 cannot interrupt a statement), and a fresh worker
- * takes its place on the next call.
+ * A SQLite source: the file opened read-only (`fileMustExist`, `query_only`) in child processes, one
+ * statement per process at a time, at most the concurrency cap of them, kept for the next statement.
+ * better-sqlite3 cannot interrupt a statement, so one past its deadline (or cancelled) has its process
+ * killed, and a fresh process takes its place on the next call (about 100 ms to start).
  */
 export function createSqliteConnector(config: SqliteSourceConfig): SqlConnector {
-  const idle: SqliteWorker[] = [];
-  const all = new Set<SqliteWorker>();
+  const idle: SqliteProcess[] = [];
+  const all = new Set<SqliteProcess>();
   let nextId = 1;
 
-  function spawn(): SqliteWorker {
-    const worker = new Worker(new URL("./sqlite-worker.mjs", import.meta.url), { workerData: { path: config.path } });
-    const pending: SqliteWorker["pending"] = new Map();
+  function spawn(): SqliteProcess {
+    // Without the parent's loaders (tsx, test runners): the child is plain JavaScript.
+    const { NODE_OPTIONS: _loaders, ...env } = process.env;
+    const child = fork(processFile, [config.path], { serialization: "advanced", stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [], env });
+    const pending: SqliteProcess["pending"] = new Map();
     let settleReady: { resolve: (version: string) => void; reject: (error: Error) => void } | undefined;
     const ready = new Promise<string>((resolve, reject) => (settleReady = { resolve, reject }));
-    const entry: SqliteWorker = { worker, ready, pending };
-    worker.on("message", (message: WorkerMessage) => {
+    const entry: SqliteProcess = { child, ready, pending };
+    child.on("message", (message: ProcessMessage) => {
       if ("type" in message) {
         if (message.type === "ready") settleReady?.resolve(message.version);
         else settleReady?.reject(openError(config, message.message, message.code));
@@ -61,39 +77,36 @@ export function createSqliteConnector(config: SqliteSourceConfig): SqlConnector 
       const index = idle.indexOf(entry);
       if (index >= 0) idle.splice(index, 1);
     };
-    worker.on("error", (error) => fail(new SqlError("database_error", `The SQLite worker failed: ${error.message}`, { cause: error })));
-    worker.on("exit", () => fail(new SqlError("cancelled", "The SQLite worker was stopped.")));
+    child.on("error", (error) => fail(new SqlError("connection_failed", `Cannot start the SQLite process: ${error.message}`, { cause: error })));
+    child.on("exit", () => fail(new SqlError("cancelled", "The SQLite process was stopped.")));
     all.add(entry);
     return entry;
   }
 
   async function run(sql: string, maxRows: number, signal: AbortSignal): Promise<{ result: DriverResult; version: string }> {
     const entry = idle.pop() ?? spawn();
-    // Referenced while it works, so that awaiting its answer keeps the process alive; unreferenced when
-    // idle, so that a connector nobody closed does not keep the process from exiting.
-    entry.worker.ref();
+    hold(entry.child, true);
     let healthy = true;
     const onAbort = () => {
       healthy = false;
-      void entry.worker.terminate();
+      entry.child.kill("SIGKILL");
     };
     signal.addEventListener("abort", onAbort, { once: true });
     try {
       const version = await entry.ready;
       signal.throwIfAborted();
       const id = nextId++;
-      const message = await new Promise<WorkerMessage>((resolve, reject) => {
+      const message = await new Promise<ProcessMessage>((resolve, reject) => {
         entry.pending.set(id, { resolve, reject });
-        entry.worker.postMessage({ id, sql, maxRows });
+        entry.child.send({ id, sql, maxRows });
       });
-      if ("type" in message) throw new SqlError("database_error", "Unexpected message from the SQLite worker.");
+      if ("type" in message) throw new SqlError("database_error", "Unexpected message from the SQLite process.");
       if (!message.ok) {
         throw new SqlError("database_error", message.message, { details: message.code === undefined ? {} : { databaseCode: message.code } });
       }
       const columns = message.columns.map((column, index) => {
-        const firstValue = message.rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index];
         const declared = column.type === null || column.type === "" ? undefined : column.type;
-        return { name: column.name, type: declared === undefined ? familyOfValue(firstValue) : familyOfType("sqlite", declared), ...(declared === undefined ? {} : { databaseType: declared }) };
+        return { name: column.name, type: declared === undefined ? inferFamily(message.rows, index) : familyOfType("sqlite", declared), ...(declared === undefined ? {} : { databaseType: declared }) };
       });
       const rows = message.rows.map((row) => row.map((value, index) => normalizeValue(value, columns[index]?.type ?? "string")));
       return { result: { columns, rows }, version };
@@ -103,9 +116,11 @@ export function createSqliteConnector(config: SqliteSourceConfig): SqlConnector 
     } finally {
       signal.removeEventListener("abort", onAbort);
       if (healthy && all.has(entry)) {
-        entry.worker.unref();
+        hold(entry.child, false);
         idle.push(entry);
-      } else if (all.has(entry)) void entry.worker.terminate();
+      } else if (all.has(entry)) {
+        entry.child.kill("SIGKILL");
+      }
     }
   }
 
@@ -119,9 +134,11 @@ export function createSqliteConnector(config: SqliteSourceConfig): SqlConnector 
       return { serverVersion: `SQLite ${version}` };
     },
     async close() {
-      await Promise.all([...all].map((entry) => entry.worker.terminate()));
+      const exits = [...all].map((entry) => new Promise<void>((resolve) => (entry.child.exitCode !== null || entry.child.signalCode !== null ? resolve() : entry.child.once("exit", () => resolve()))));
+      for (const entry of all) entry.child.kill("SIGKILL");
       all.clear();
       idle.length = 0;
+      await Promise.all(exits);
     },
   };
   return createGuardedConnector(driver, config.limits);

@@ -152,6 +152,14 @@ export async function linkSchema(question: string, schema: DatabaseSchema, optio
     const seen = new Set(table.columns.filter((column) => column.score >= columnThreshold && column.kind !== "value").map((column) => column.evidence));
     for (const evidence of seen) spread.set(evidence, (spread.get(evidence) ?? 0) + 1);
   }
+  // A table half-named by words that fully name another table is not named: in "price of long tracks",
+  // `PlaylistTrack` shares "track" with `Track`, which the question names in full.
+  const named = new Set(scored.filter((table) => table.score >= 0.99 && table.kind === "name").flatMap((table) => table.evidence.split(" ")));
+  for (const table of scored) {
+    if (table.kind === "name" && table.score < 0.99 && table.evidence !== "" && table.evidence.split(" ").every((word) => named.has(word))) {
+      table.score *= 0.5;
+    }
+  }
   const claimed = new Set<string>();
   for (const table of scored) {
     if (table.score < tableThreshold) continue;

@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { type EmbedTexts } from "./link-schema.ts";
-import { textTokens } from "./tokenize.ts";
+import { splitWords, stemToken } from "./tokenize.ts";
+
+/**
+ * Words of a question for example ranking. Unlike schema linking, the words that shape the SQL stay in
+ * ("how many", "most", "each", "average"): an example is useful for its structure as much as its topic.
+ */
+const fillerWords = new Set("a an the of in on at to for from by with and or is are was were be been do does did there this that these those it its".split(" "));
+
+function exampleTokens(text: string): string[] {
+  return splitWords(text.replace(/'s\b/g, ""))
+    .filter((word) => !fillerWords.has(word))
+    .map(stemToken);
+}
 
 /**
  * A verified question → SQL pair of one data source: the few-shot memory. It comes from a thumbs-up on a
@@ -30,7 +42,7 @@ const b = 0.75;
 
 /** BM25 of the question's words over the examples' questions (idf from the examples themselves). */
 function bm25Scores(question: string, documents: readonly string[][]): number[] {
-  const queryTerms = [...new Set(textTokens(question))];
+  const queryTerms = [...new Set(exampleTokens(question))];
   const averageLength = documents.reduce((sum, document) => sum + document.length, 0) / Math.max(1, documents.length);
   const documentFrequency = new Map<string, number>();
   for (const document of documents) for (const term of new Set(document)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
@@ -70,7 +82,7 @@ export async function rankExamples<T extends { question: string }>(question: str
   if (examples.length === 0 || k <= 0) return [];
   const lexical = bm25Scores(
     question,
-    examples.map((example) => textTokens(example.question)),
+    examples.map((example) => exampleTokens(example.question)),
   );
   if (options.embed === undefined) {
     return examples

@@ -145,3 +145,18 @@ export async function copySqliteChinook(): Promise<{ path: string; remove: () =>
   await copyFile(path.join(chinookDir, "Chinook_Sqlite.sqlite"), file);
   return { path: file, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** A MariaDB account with a password and SELECT on Chinook only, to test password checks (root has none). */
+export const mariadbReader = { user: "tandem_reader", password: "reader-secret" } as const;
+
+export async function ensureMariadbReader(): Promise<void> {
+  const target = address(services.mariadb.url, chinookDatabase);
+  const connection = await mysql.createConnection({ host: target.host, port: target.port, user: target.user });
+  try {
+    await connection.query(`CREATE USER IF NOT EXISTS '${mariadbReader.user}'@'%' IDENTIFIED BY '${mariadbReader.password}'`);
+    await connection.query(`ALTER USER '${mariadbReader.user}'@'%' IDENTIFIED BY '${mariadbReader.password}'`);
+    await connection.query(`GRANT SELECT ON \`${chinookDatabase}\`.* TO '${mariadbReader.user}'@'%'`);
+  } finally {
+    await connection.end();
+  }
+}

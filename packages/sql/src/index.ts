@@ -48,3 +48,25 @@ export { introspectSchema, type CatalogQuery, type IntrospectOptions } from "./i
 export { schemaAnnotationsSchema, applyAnnotations, type SchemaAnnotations, type SchemaAnnotationsInput } from "./introspection/schema-annotations.ts";
 export { renderSchemaForPrompt, quoteIdentifier, type RenderSchemaOptions } from "./linking/render-schema-for-prompt.ts";
 export { rankExamples, sqlExampleSchema, type SqlExample, type RankedExample, type RankExamplesOptions } from "./linking/rank-examples.ts";
+export { guardSql, guardSqlOptionsSchema, DEFAULT_MAX_SQL_LENGTH, type GuardResult, type GuardSqlOptions } from "./guard/guard-sql.ts";
+export { type SqlGuardRefusalCode } from "./guard/guard-failure.ts";
+export { SqlGuardError, isSqlGuardError, SQL_GUARD_CODES, type SqlGuardCode } from "./guard/sql-guard-error.ts";
+export {
+  postgresReadOnlyStatements,
+  mysqlReadOnlyStatements,
+  detectMysqlFlavor,
+  withPostgresReadOnly,
+  withMysqlReadOnly,
+  classifySessionError,
+  SQLITE_READ_ONLY_OPEN_OPTIONS,
+  type SqlSessionClient,
+  type ReadOnlySessionOptions,
+  type MysqlFlavor,
+} from "./guard/read-only-session.ts";
+export {
+  createSqliteReadOnlyExecutor,
+  SqliteExecutionError,
+  type SqliteReadOnlyExecutor,
+  type SqliteReadOnlyExecutorOptions,
+  type SqliteQueryResult,
+} from "./guard/run-sqlite-read-only.ts";

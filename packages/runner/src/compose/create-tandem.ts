@@ -12,6 +12,7 @@ import { jobCatalog, type TandemJobCatalog } from "../jobs/job-catalog.ts";
 import { createBullmqQueue } from "../queue/bullmq-queue.ts";
 import { recoverUnfinishedIngestions } from "../knowledge/browse-documents.ts";
 import { createKnowledgeService, type KnowledgeService } from "../knowledge/create-knowledge-service.ts";
+import { createLazyPreparationPool } from "../knowledge/preparation/create-preparation-pool.ts";
 import { createInProcessQueue } from "../queue/in-process-queue.ts";
 import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
 
@@ -75,7 +76,8 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     // The embedded GGUF runtime: models are the .gguf files in <dataDir>/models, loaded on first use.
     const localRuntime = createLocalModelRuntime({ modelsDir: path.join(config.dataDir, "models") });
     const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime) });
-    const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor };
+    const preparation = createLazyPreparationPool({ threads: config.parseThreads });
+    const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor, preparation };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
@@ -113,6 +115,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       close() {
         closed ??= (async () => {
           await queue.close({ timeoutMs: config.shutdownTimeoutMs });
+          await preparation.close();
           await checkpointer.end();
           await localRuntime.close();
           await db.close();

@@ -18,6 +18,8 @@ export interface RuntimeConfig {
   /** Whether the web process runs jobs itself (embedded) or only enqueues them (scaled). */
   webProcessesJobs: boolean;
   jobConcurrency: number;
+  /** Worker threads that parse and chunk uploaded documents (0: on the main thread). Undefined: cores − 1, 1–4. */
+  parseThreads: number | undefined;
   secretKey: string | undefined;
   shutdownTimeoutMs: number;
   http: { host: string; port: number };
@@ -37,6 +39,7 @@ const envSchema = z.object({
   TANDEM_DATA_DIR: optionalString,
   TANDEM_SECRET_KEY: optionalString,
   TANDEM_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  TANDEM_PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   TANDEM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   TANDEM_QUEUE_PREFIX: z.string().trim().min(1).default("tandem"),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -74,6 +77,7 @@ export function resolveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runt
     queue: values.REDIS_URL ? { kind: "bullmq", redisUrl: values.REDIS_URL, prefix: values.TANDEM_QUEUE_PREFIX } : { kind: "in-process" },
     webProcessesJobs: !scaled,
     jobConcurrency: values.TANDEM_JOB_CONCURRENCY ?? (scaled ? 10 : 4),
+    parseThreads: values.TANDEM_PARSE_THREADS,
     secretKey: values.TANDEM_SECRET_KEY,
     shutdownTimeoutMs: values.TANDEM_SHUTDOWN_TIMEOUT_MS,
     http: { host: values.HOST, port: values.PORT },

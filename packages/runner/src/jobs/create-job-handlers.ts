@@ -4,7 +4,12 @@ import type { TandemJobCatalog } from "./job-catalog.ts";
 import { runWorkflowJob, type RunWorkflowJobDependencies } from "./run-workflow.job.ts";
 import { ingestDocumentsJob } from "../knowledge/ingest-documents.job.ts";
 
-export type JobDependencies = RunWorkflowJobDependencies;
+import type { PreparationPool } from "../knowledge/preparation/create-preparation-pool.ts";
+
+export type JobDependencies = RunWorkflowJobDependencies & {
+  /** Parses and chunks uploaded documents off the main thread. */
+  preparation: PreparationPool;
+};
 
 /** The handler for each job in the catalog, wired to its dependencies. */
 export function createJobHandlers(dependencies: JobDependencies): JobHandlers<TandemJobCatalog> {

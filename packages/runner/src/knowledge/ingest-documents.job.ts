@@ -8,11 +8,11 @@ import {
   type KnowledgeBase,
   type PrismaClient,
 } from "@tandem/db";
-import { analyze, chunkDocument, isDocumentParseError, parseDocument } from "@tandem/knowledge";
+import type { PreparationPool } from "./preparation/create-preparation-pool.ts";
 import type { JobContext } from "../queue/job-queue.ts";
 import { INGEST_ATTEMPTS, type KnowledgeDependencies } from "./knowledge-dependencies.ts";
 
-export type IngestDependencies = Pick<KnowledgeDependencies, "prisma" | "servicesFor">;
+export type IngestDependencies = Pick<KnowledgeDependencies, "prisma" | "servicesFor"> & { preparation: PreparationPool };
 import { indexSignature, readKnowledgeBaseSettings, type KnowledgeBaseSettings } from "./knowledge-base-settings.ts";
 
 /** Chunks embedded per request round: progress is reported after each. */
@@ -109,7 +109,7 @@ async function ingestKnowledgeBaseBatch(
   await setDocumentStates(prisma, fresh.map((document) => ({ id: document.id, status: "processing", stage: "parsing", progress: 5, error: null, errorCode: null })));
 
   const states = new Map<string, DocumentState>();
-  const parsed = await parseAndChunk(prisma, fresh, settings, context.signal);
+  const parsed = await parseAndChunk(dependencies, fresh, settings, context.signal);
   for (const failure of parsed.failures) {
     states.set(failure.id, { id: failure.id, status: "failed", stage: "parsing", progress: 0, error: failure.message, errorCode: failure.code, processed: true });
   }
@@ -152,50 +152,28 @@ interface ParsedDocument {
   tokenCount: number;
 }
 
+/** Prepares the documents' chunks on the worker threads, all at once; each succeeds or fails alone. */
 async function parseAndChunk(
-  prisma: PrismaClient,
+  dependencies: IngestDependencies,
   documents: readonly DocumentRow[],
   settings: KnowledgeBaseSettings,
   signal: AbortSignal,
 ): Promise<{ documents: ParsedDocument[]; failures: Array<{ id: string; code: string; message: string }> }> {
   if (documents.length === 0) return { documents: [], failures: [] };
-  const files = await prisma.documentFile.findMany({ where: { documentId: { in: documents.map((document) => document.id) } } });
+  const files = await dependencies.prisma.documentFile.findMany({ where: { documentId: { in: documents.map((document) => document.id) } } });
   const bytesOf = new Map(files.map((file) => [file.documentId, file.content]));
   const result: { documents: ParsedDocument[]; failures: Array<{ id: string; code: string; message: string }> } = { documents: [], failures: [] };
-  const parentChild = settings.chunking.mode === "parent-child";
-  for (const document of documents) {
-    signal.throwIfAborted();
-    const bytes = bytesOf.get(document.id);
-    if (!bytes) {
-      result.failures.push({ id: document.id, code: "file_missing", message: `The file of ${document.name} is missing: upload it again.` });
-      continue;
-    }
-    try {
-      const parsedDocument = await parseDocument({ name: document.name, mimeType: document.mimeType, bytes });
-      const chunks = chunkDocument(parsedDocument, settings.chunking);
-      if (chunks.length === 0) {
-        result.failures.push({ id: document.id, code: "empty_document", message: `${document.name} has no text to index.` });
-        continue;
-      }
-      let tokenCount = 0;
-      const toWrite = chunks.map((chunk): ChunkToWrite => {
-        const isParent = parentChild && chunk.parentPosition === undefined;
-        if (!isParent) tokenCount += chunk.tokenCount;
-        return {
-          position: chunk.position,
-          text: chunk.text,
-          tokenCount: chunk.tokenCount,
-          metadata: { ...chunk.metadata },
-          isParent,
-          parentPosition: chunk.parentPosition,
-          terms: isParent ? [] : analyze(chunk.text),
-        };
-      });
-      result.documents.push({ documentId: document.id, chunks: toWrite, tokenCount });
-    } catch (error) {
-      if (isDocumentParseError(error)) result.failures.push({ id: document.id, code: error.code, message: error.message });
-      else result.failures.push({ id: document.id, code: "parse_failed", message: `${document.name} could not be read: ${error instanceof Error ? error.message : String(error)}` });
-    }
+  const prepared = await Promise.all(
+    documents.map(async (document) => {
+      const bytes = bytesOf.get(document.id);
+      if (!bytes) return { document, outcome: { ok: false as const, code: "file_missing", message: `The file of ${document.name} is missing: upload it again.` } };
+      return { document, outcome: await dependencies.preparation.prepare({ name: document.name, mimeType: document.mimeType, bytes, chunking: settings.chunking }) };
+    }),
+  );
+  signal.throwIfAborted();
+  for (const { document, outcome } of prepared) {
+    if (outcome.ok) result.documents.push({ documentId: document.id, chunks: outcome.chunks, tokenCount: outcome.tokenCount });
+    else result.failures.push({ id: document.id, code: outcome.code, message: outcome.message });
   }
   return result;
 }

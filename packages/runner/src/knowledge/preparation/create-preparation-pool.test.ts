@@ -18,10 +18,10 @@ describe("createPreparationPool", () => {
     const texts = ["Invoices are due in thirty days. Late invoices accrue interest.", "Receipts are kept for seven years by finance."];
     // A view on a larger buffer, as database drivers hand out: only the view's bytes are the file.
     const shared = encoder.encode(`xxxx${texts[0]}yyyy`);
-    const view = shared.subarray(4, 4 + encoder.encode(texts[0]!).length);
+    const view = shared.subarray(4, 4 + encoder.encode(texts[0]).length);
     const results = await Promise.all([
       pool.prepare({ name: "a.txt", mimeType: "text/plain", bytes: view, chunking }),
-      pool.prepare({ name: "b.txt", mimeType: "text/plain", bytes: encoder.encode(texts[1]!), chunking }),
+      pool.prepare({ name: "b.txt", mimeType: "text/plain", bytes: encoder.encode(texts[1]), chunking }),
     ]);
     const expected = await Promise.all(texts.map((text, index) => prepareDocument({ name: `${index}.txt`, mimeType: "text/plain", bytes: encoder.encode(text), chunking })));
     expect(results).toEqual(expected);

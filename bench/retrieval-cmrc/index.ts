@@ -11,11 +11,17 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBm25Index, loadJieba } from "@tandem/knowledge";
 import { type BeirSet, evaluate, judgedQueries, readBeir, round } from "../retrieval-scifact/beir.ts";
+import { evaluateProduct } from "../shared/evaluate-product.ts";
 import { type AnalyzerMeasured, buildCmrcResult } from "./cmrc-result.ts";
 import { type Analyzer, hanVariants } from "./han-variants.ts";
 
 const { values } = parseArgs({
-  options: { data: { type: "string", default: path.join("..", "shared", "data", "retrieval", "cmrc2018") } },
+  options: {
+    data: { type: "string", default: path.join("..", "shared", "data", "retrieval", "cmrc2018") },
+    dimensions: { type: "string", default: "256" },
+    /** Skip the product path (ingestion into embedded PGlite), measuring the analyzers only. */
+    "analyzers-only": { type: "boolean", default: false },
+  },
 });
 const set = await readBeir(path.resolve(values.data ?? ""));
 
@@ -44,8 +50,9 @@ const { tandem, unigram } = analyzers;
 if (!tandem || !unigram) throw new Error("the tandem and unigram analyzers were not measured");
 if (tandem.ndcg10 <= unigram.ndcg10) console.error(`keyword nDCG@10 ${tandem.ndcg10} is not above the unigram floor ${unigram.ndcg10}`);
 
+const product = values["analyzers-only"] ? undefined : await evaluateProduct(set, { embeddingDimensions: Number(values.dimensions), log: (line) => console.error(line) });
 console.log(
   JSON.stringify(
-    buildCmrcResult({ documents: set.corpus.length, queries: judgedQueries(set).length, keyword: tandem, unigram, segmenterLoadMs, analyzers }),
+    buildCmrcResult({ documents: set.corpus.length, queries: judgedQueries(set).length, keyword: tandem, unigram, segmenterLoadMs, analyzers, product }),
   ),
 );

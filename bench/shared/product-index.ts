@@ -27,6 +27,8 @@ export interface ProductIndex {
 export interface ProductIndexOptions {
   /** high_quality embeds with the testkit's hashing embeddings through the scripted model server. */
   indexMode: "keyword" | "high_quality";
+  /** Dimensions of the hashing embeddings (high-quality mode). */
+  embeddingDimensions?: number;
   /** Files per upload call. */
   uploadBatch?: number;
   onProgress?: (done: number, total: number) => void;
@@ -47,7 +49,7 @@ export async function buildProductIndex(corpus: readonly CorpusDocument[], optio
     const { prisma } = tandem.db;
     const workspace = await prisma.workspace.create({ data: { name: "Bench", slug: "bench" } });
     if (options.indexMode === "high_quality") {
-      models = await startScriptedModelServer({ models: ["hashing-embed"] });
+      models = await startScriptedModelServer({ models: ["hashing-embed"], embeddingDimensions: options.embeddingDimensions ?? 256 });
       await saveModelProvider(prisma, tandem.secrets, workspace.id, { name: "lab", kind: "openai_compatible", baseUrl: models.openaiBaseUrl, isLocal: true, settings: {} });
     }
     const knowledgeBase = await tandem.knowledge.createKnowledgeBase(workspace.id, {

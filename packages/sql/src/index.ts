@@ -70,3 +70,16 @@ export {
   type SqliteReadOnlyExecutorOptions,
   type SqliteQueryResult,
 } from "./guard/run-sqlite-read-only.ts";
+export { extractSql } from "./generation/extract-sql.ts";
+export { buildSqlPrompt, type BuildSqlPromptInput, type SqlChatMessage, type PreviousAttempt } from "./generation/build-sql-prompt.ts";
+export { suggestChart, type ChartSuggestion } from "./generation/suggest-chart.ts";
+export { formatResultTable } from "./generation/format-result-table.ts";
+export {
+  answerQuestion,
+  type AnswerQuestionInput,
+  type AnswerQuestionResult,
+  type SqlAttempt,
+  type AttemptError,
+  type SqlChat,
+} from "./generation/generate-and-run.ts";
+export { renderSqlTemplate, sqlLiteral, type SqlTemplateSegment, type RenderSqlTemplateResult } from "./templates/render-sql-template.ts";

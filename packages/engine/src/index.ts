@@ -11,6 +11,7 @@ export { defaultNodeCatalog, type NodeCatalog } from "./nodes/node-catalog.ts";
 export { validateRunInputs, type InputProblem } from "./nodes/start/validate-run-inputs.ts";
 export type { EngineServices, OutboundHttp, OutboundRequest, OutboundResponse, CodeSandbox, SandboxLimits } from "./ports/engine-services.ts";
 export type { KnowledgeRetriever } from "./ports/knowledge-retriever.ts";
+export type { SqlDataSources, SqlSourceDescription } from "./ports/sql-data-sources.ts";
 export type { KnowledgeRetrievalOutputs, RetrievalResultItem, RetrievalCitation } from "./nodes/knowledge-retrieval/format-retrieval-outputs.ts";
 export { createGuardedHttp, type GuardedHttpOptions } from "./adapters/guarded-http.ts";
 export { OutboundHttpError, type OutboundHttpErrorCode } from "./adapters/outbound-http-error.ts";

@@ -12,9 +12,11 @@ import { llmNode } from "./llm/llm.node.ts";
 import { parameterExtractorNode } from "./parameter-extractor/parameter-extractor.node.ts";
 import { questionClassifierNode } from "./question-classifier/question-classifier.node.ts";
 import type { NodeType } from "./node-schemas.ts";
+import { sqlQueryNode } from "./sql-query/sql-query.node.ts";
 import { startNode } from "./start/start.node.ts";
 import { summarizeNode } from "./summarize/summarize.node.ts";
 import { templateNode } from "./template/template.node.ts";
+import { text2sqlNode } from "./text2sql/text2sql.node.ts";
 import { variableAggregatorNode } from "./variable-aggregator/variable-aggregator.node.ts";
 
 /** The server implementation of every node type in node-schemas.ts (the compiler checks none is missing). */
@@ -35,6 +37,8 @@ const implementations = {
   agent: agentNode,
   summarize: summarizeNode,
   "knowledge-retrieval": knowledgeRetrievalNode,
+  text2sql: text2sqlNode,
+  "sql-query": sqlQueryNode,
 } as const satisfies Record<NodeType, NodeImplementation>;
 
 export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;

@@ -11,9 +11,11 @@ import { listOperatorSchema } from "./list-operator/list-operator.schema.ts";
 import { llmSchema } from "./llm/llm.schema.ts";
 import { parameterExtractorSchema } from "./parameter-extractor/parameter-extractor.schema.ts";
 import { questionClassifierSchema } from "./question-classifier/question-classifier.schema.ts";
+import { sqlQuerySchema } from "./sql-query/sql-query.schema.ts";
 import { startSchema } from "./start/start.schema.ts";
 import { summarizeSchema } from "./summarize/summarize.schema.ts";
 import { templateSchema } from "./template/template.schema.ts";
+import { text2sqlSchema } from "./text2sql/text2sql.schema.ts";
 import { variableAggregatorSchema } from "./variable-aggregator/variable-aggregator.schema.ts";
 
 /**
@@ -37,6 +39,8 @@ export const nodeSchemas = {
   agent: agentSchema,
   summarize: summarizeSchema,
   "knowledge-retrieval": knowledgeRetrievalSchema,
+  text2sql: text2sqlSchema,
+  "sql-query": sqlQuerySchema,
 } as const satisfies Record<string, NodeSchema>;
 
 export type NodeType = keyof typeof nodeSchemas;

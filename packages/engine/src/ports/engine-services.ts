@@ -1,5 +1,6 @@
 import type { KnowledgeRetriever } from "./knowledge-retriever.ts";
 import type { ModelGateway } from "./model-gateway.ts";
+import type { SqlDataSources } from "./sql-data-sources.ts";
 
 /**
  * The engine's ports: everything that touches the outside world arrives through these interfaces,
@@ -47,4 +48,6 @@ export interface EngineServices {
   models: ModelGateway;
   /** The workspace's knowledge bases; absent where none are wired (the knowledge-retrieval node then fails clearly). */
   knowledge?: KnowledgeRetriever;
+  /** The workspace's SQL data sources; absent where none are wired (the text2sql and sql-query nodes then fail clearly). */
+  sql?: SqlDataSources;
 }

@@ -58,6 +58,19 @@ export function templateReferences(text: string): ValueSelector[] {
   return found;
 }
 
+/** A text cut at its `{{#a.b#}}` references: literal text and selectors, in order (for renderers that escape values). */
+export function splitTemplate(text: string): Array<{ text: string } | { selector: ValueSelector }> {
+  const parts: Array<{ text: string } | { selector: ValueSelector }> = [];
+  let last = 0;
+  for (const match of text.matchAll(TEMPLATE_REFERENCE)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index) });
+    parts.push({ selector: (match[1] ?? "").split(".") });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
 /** Replaces every `{{#a.b#}}` in `text` with `resolve(selector)` rendered as text. */
 export function interpolateReferences(text: string, resolve: (selector: ValueSelector) => unknown): string {
   return text.replace(TEMPLATE_REFERENCE, (_match, body: string) => valueToText(resolve(body.split("."))));

@@ -17,6 +17,7 @@ export const modelTables = {
   Chunk: "chunks",
   ChunkTerm: "chunk_terms",
   DataSource: "data_sources",
+  SqlExample: "sql_examples",
   ModelProvider: "model_providers",
   ApiKey: "api_keys",
 } as const;

@@ -54,3 +54,18 @@ export { sanitizeFileName, type UploadedFile, type UploadOptions, type UploadRes
 export type { KnowledgeBaseView } from "./knowledge/manage-knowledge-bases.ts";
 export type { DocumentView } from "./knowledge/browse-documents.ts";
 export { enqueueIngestion, INGEST_ATTEMPTS, INGEST_BATCH_DOCUMENTS, type KnowledgeDependencies } from "./knowledge/knowledge-dependencies.ts";
+export { createDataSourceService, createDataSourceDependencies, type DataSourceService } from "./data-sources/create-data-source-service.ts";
+export { createConnectorCache, guardedFetch, type ConnectorCache } from "./data-sources/connector-cache.ts";
+export { createSqlDataSources } from "./data-sources/create-sql-data-sources.ts";
+export { DataSourceError, isDataSourceError, DATA_SOURCE_ERROR_STATUS, type DataSourceErrorCode } from "./data-sources/data-source-error.ts";
+export {
+  dataSourceInputSchema,
+  dataSourcePatchSchema,
+  verifiedExampleInputSchema,
+  type DataSourceInput,
+  type DataSourcePatch,
+  type DataSourceView,
+  type VerifiedExample,
+  type VerifiedExampleInput,
+  type DataSourceDependencies,
+} from "./data-sources/manage-data-sources.ts";

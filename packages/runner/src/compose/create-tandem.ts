@@ -4,6 +4,8 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { createLocalModelRuntime, handleOpenAiRequest, toWebResponse, type LocalModelRuntime } from "@tandem/local-models";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
 import { adaptLocalRuntime } from "../models/local-runtime-adapter.ts";
+import { createConnectorCache } from "../data-sources/connector-cache.ts";
+import { createDataSourceDependencies, createDataSourceService, type DataSourceService } from "../data-sources/create-data-source-service.ts";
 import { createEngineServicesFactory } from "../runs/engine-services.ts";
 import { recoverUnfinishedRuns } from "../runs/recover-unfinished-runs.ts";
 import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
@@ -44,6 +46,8 @@ export interface Tandem {
   handleLocalModelsApi(request: { method: string; path: string; body: string; signal: AbortSignal }): Promise<Response>;
   /** Knowledge bases: create, upload, browse, hit-test (retrieval for workflows goes through the engine). */
   readonly knowledge: KnowledgeService;
+  /** SQL data sources: create, test, introspect, annotate, verified examples (queries for workflows go through the engine). */
+  readonly dataSources: DataSourceService;
   /** What job handlers use, for callers that run a job directly (the CLI). */
   readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
@@ -75,12 +79,15 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const runEvents = createInProcessRunEventBus();
     // The embedded GGUF runtime: models are the .gguf files in <dataDir>/models, loaded on first use.
     const localRuntime = createLocalModelRuntime({ modelsDir: path.join(config.dataDir, "models") });
-    const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime) });
+    // One connector per data source for the whole process: pools, SQLite processes and concurrency caps are shared.
+    const connectors = createConnectorCache({ secrets });
+    const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime), connectors });
     const preparation = createLazyPreparationPool({ threads: config.parseThreads });
     const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor, preparation };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
+    const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors }));
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });
@@ -96,6 +103,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       runEvents,
       localModels: localRuntime,
       knowledge,
+      dataSources,
       async handleLocalModelsApi(request) {
         return toWebResponse(await handleOpenAiRequest(localRuntime, request));
       },
@@ -116,6 +124,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
         closed ??= (async () => {
           await queue.close({ timeoutMs: config.shutdownTimeoutMs });
           await preparation.close();
+          await connectors.close();
           await checkpointer.end();
           await localRuntime.close();
           await db.close();

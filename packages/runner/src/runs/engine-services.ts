@@ -13,6 +13,8 @@ import {
 import { z } from "zod";
 import { loadProviderConfigs } from "../models/model-provider-repository.ts";
 import { createKnowledgeRetriever } from "../knowledge/retrieve-chunks.ts";
+import type { ConnectorCache } from "../data-sources/connector-cache.ts";
+import { createSqlDataSources } from "../data-sources/create-sql-data-sources.ts";
 
 /** The part of a workspace's settings the engine's services read. */
 export const workspaceEngineSettingsSchema = z
@@ -36,10 +38,10 @@ export type EngineServicesFactory = (workspace: WorkspaceRef) => Promise<EngineS
 /**
  * Builds a workspace's engine services for a run: guarded HTTP with its allowed hosts, the shared code
  * sandbox, a model gateway over its providers (plus the embedded runtime as provider "local"), and
- * retrieval over its knowledge bases.
+ * retrieval over its knowledge bases, and its SQL data sources (when a connector cache is given).
  * Concurrency limits are per provider endpoint and shared by every run in this process.
  */
-export function createEngineServicesFactory(options: { prisma: PrismaClient; secrets: SecretBox; localRuntime?: LocalModelRuntime }): EngineServicesFactory {
+export function createEngineServicesFactory(options: { prisma: PrismaClient; secrets: SecretBox; localRuntime?: LocalModelRuntime; connectors?: ConnectorCache }): EngineServicesFactory {
   const sandbox = createQuickJsSandbox();
   const limiters = new Map<string, Limiter>();
   return async (workspace) => {
@@ -73,6 +75,11 @@ export function createEngineServicesFactory(options: { prisma: PrismaClient; sec
             },
           });
     const knowledge = createKnowledgeRetriever({ prisma: options.prisma, models, workspaceId: workspace.id });
-    return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models, knowledge };
+    const connectors = options.connectors;
+    const sql =
+      connectors === undefined
+        ? undefined
+        : createSqlDataSources({ prisma: options.prisma, secrets: options.secrets, connectors, allowedHosts: () => Promise.resolve(settings.allowedHosts) }, workspace.id);
+    return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models, knowledge, ...(sql ? { sql } : {}) };
   };
 }

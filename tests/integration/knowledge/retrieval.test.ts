@@ -155,6 +155,16 @@ describe("retrieval", () => {
     await expectKnowledgeError(hitTest({ knowledgeBaseIds: [keywordOnly.id], query: "refunds", settings: { mode: "vector" } }), "vector_unavailable", /"Wiki" is indexed for keyword search only/);
   });
 
+  it("takes the knowledge base's retrieval defaults for every setting a request leaves out", async () => {
+    const { knowledge } = fixture.tandem;
+    const base = await knowledge.createKnowledgeBase(fixture.workspaceId, { name: "Defaults", retrieval: { topK: 2, scoreThreshold: 0.1 } });
+    await knowledge.uploadDocuments(fixture.workspaceId, base.id, ["alpha one", "alpha two", "alpha three"].map((text, index) => ({ name: `${index}.txt`, bytes: encoder.encode(text) })));
+    await fixture.settle(base.id);
+    expect((await hitTest({ knowledgeBaseIds: [base.id], query: "alpha" })).hits).toHaveLength(2);
+    expect((await hitTest({ knowledgeBaseIds: [base.id], query: "alpha", settings: { topK: undefined, mode: "keyword" } })).hits).toHaveLength(2);
+    expect((await hitTest({ knowledgeBaseIds: [base.id], query: "alpha", settings: { topK: 3 } })).hits).toHaveLength(3);
+  });
+
   it("returns the parent of matching children once, with the child that matched", async () => {
     const { knowledge } = fixture.tandem;
     const base = await knowledge.createKnowledgeBase(fixture.workspaceId, {

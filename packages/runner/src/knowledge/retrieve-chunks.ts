@@ -77,7 +77,9 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Kn
       if (request.knowledgeBaseIds.length === 0) throw new KnowledgeError("invalid_query", "Choose at least one knowledge base to search.");
       const knowledgeBases = await loadKnowledgeBases(request.knowledgeBaseIds);
       const first = readKnowledgeBaseSettings(knowledgeBases[0] as (typeof knowledgeBases)[number]);
-      const parsedSettings = retrievalSettingsSchema.safeParse({ ...first.retrieval, ...(request.settings ?? {}) });
+      // Overrides left undefined keep the knowledge base's default (a spread would erase it).
+      const overrides = Object.fromEntries(Object.entries(request.settings ?? {}).filter(([, value]) => value !== undefined));
+      const parsedSettings = retrievalSettingsSchema.safeParse({ ...first.retrieval, ...overrides });
       if (!parsedSettings.success) throw new KnowledgeError("invalid_query", `Invalid retrieval settings: ${issuesOf(parsedSettings.error)}`);
       const settings: RetrievalSettings = parsedSettings.data;
       const parsedFilter = metadataFilterSchema.safeParse(request.filter ?? { conditions: [] });

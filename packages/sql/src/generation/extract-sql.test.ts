@@ -42,6 +42,7 @@ describe("extractSql", () => {
     ["CRLF line ends", "```sql\r\nSELECT Name\r\nFROM Artist\r\n```", "SELECT Name\nFROM Artist"],
     ["two statements: the last", "SELECT 1; SELECT 2", "SELECT 2"],
     ["no SELECT but a DELETE: returned for the guard to refuse", 'DELETE FROM "Track"', 'DELETE FROM "Track"'],
+    ["a DELETE in a fence", `${fence}sql\nDELETE FROM "Track"\n${fence}`, 'DELETE FROM "Track"'],
     ["a DROP in a fence", `Sure!\n${fence}sql\nDROP TABLE Track;\n${fence}`, "DROP TABLE Track"],
     ["a line comment inside", "SELECT Name -- the artist's name; really\nFROM Artist", "SELECT Name -- the artist's name; really\nFROM Artist"],
   ];

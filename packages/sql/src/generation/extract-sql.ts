@@ -29,7 +29,8 @@ const otherVerbs = /(?:^|\n|:)\s*(?:INSERT|UPDATE|DELETE|MERGE|REPLACE|UPSERT|DR
  */
 function otherStatement(text: string): string | null {
   const blocks = fencedBlocks(text);
-  for (const candidate of [...blocks, ...text.replace(/^\s*(?:SQL(?:\s+query)?|Query|Answer)\s*:\s*/gim, "\n").split(/\n\s*\n/)].reverse()) {
+  const paragraphs = text.replace(/^\s*(?:SQL(?:\s+query)?|Query|Answer)\s*:\s*/gim, "\n").split(/\n\s*\n/);
+  for (const candidate of blocks.length > 0 ? [...blocks].reverse() : paragraphs.reverse()) {
     const found = otherVerbs.exec(candidate);
     if (found === null) continue;
     const start = found.index + found[0].search(/[A-Za-z]/);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { validateWorkflow } from "@tandem/engine";
@@ -28,7 +28,8 @@ beforeAll(async () => {
   if (postgres) api = await startSqlApiServer({ sqlitePath: sqlite.path, postgres });
   dataDir = await mkdtemp(path.join(tmpdir(), "tandem-text2sql-"));
   models = await startScriptedModelServer({ models: ["sql-small"] });
-  tandem = await createTandem(resolveRuntimeConfig({ TANDEM_DATA_DIR: dataDir }), "web");
+  // SQLite sources must lie in an allowed folder: here, the one holding the test's copy of Chinook.
+  tandem = await createTandem(resolveRuntimeConfig({ TANDEM_DATA_DIR: dataDir, TANDEM_SQLITE_ROOTS: path.dirname(sqlite.path) }), "web");
   // The SQL API runs on loopback: the workspace allows it, as a user would for an internal service.
   const allowedHosts = api ? [new URL(api.url).host] : [];
   const workspace = await tandem.db.prisma.workspace.create({ data: { name: "Text2SQL", slug: `text2sql-${Date.now()}`, settings: { allowedHosts } } });
@@ -178,4 +179,19 @@ describe("Text2SQL correction, refusals and secrets (SQLite)", () => {
       models.clearRules();
     }
   }, 60_000);
+
+  it("refuses a SQLite file outside the allowed folders, even through a symbolic link", async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), "tandem-outside-"));
+    try {
+      const secret = path.join(outside, "secret.sqlite");
+      await copyFile(sqlite.path, secret);
+      await expect(tandem.dataSources.createDataSource(workspaceId, { name: "outside", config: { kind: "sqlite", path: secret } })).rejects.toThrow(/TANDEM_SQLITE_ROOTS/);
+      const link = path.join(path.dirname(sqlite.path), "link.sqlite");
+      await symlink(secret, link);
+      await expect(tandem.dataSources.createDataSource(workspaceId, { name: "linked", config: { kind: "sqlite", path: link } })).rejects.toThrow(/TANDEM_SQLITE_ROOTS/);
+      await expect(tandem.dataSources.testConnection(workspaceId, { config: { kind: "sqlite", path: secret } })).rejects.toThrow(/TANDEM_SQLITE_ROOTS/);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
 });

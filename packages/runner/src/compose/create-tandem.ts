@@ -81,13 +81,13 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const localRuntime = createLocalModelRuntime({ modelsDir: path.join(config.dataDir, "models") });
     // One connector per data source for the whole process: pools, SQLite processes and concurrency caps are shared.
     const connectors = createConnectorCache({ secrets });
-    const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime), connectors });
+    const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime), connectors, sqliteRoots: config.sqliteRoots });
     const preparation = createLazyPreparationPool({ threads: config.parseThreads });
     const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor, preparation };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
-    const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors }));
+    const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors, sqliteRoots: config.sqliteRoots }));
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });

@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   jobConcurrency: number;
   /** Worker threads that parse and chunk uploaded documents (0: on the main thread). Undefined: cores − 1, 1–4. */
   parseThreads: number | undefined;
+  /** Folders SQLite data sources may point into (default `<dataDir>/databases`). */
+  sqliteRoots: string[];
   secretKey: string | undefined;
   shutdownTimeoutMs: number;
   http: { host: string; port: number };
@@ -39,6 +41,7 @@ const envSchema = z.object({
   TANDEM_DATA_DIR: optionalString,
   TANDEM_SECRET_KEY: optionalString,
   TANDEM_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  TANDEM_SQLITE_ROOTS: optionalString,
   TANDEM_PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   TANDEM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   TANDEM_QUEUE_PREFIX: z.string().trim().min(1).default("tandem"),
@@ -78,6 +81,9 @@ export function resolveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runt
     webProcessesJobs: !scaled,
     jobConcurrency: values.TANDEM_JOB_CONCURRENCY ?? (scaled ? 10 : 4),
     parseThreads: values.TANDEM_PARSE_THREADS,
+    sqliteRoots: values.TANDEM_SQLITE_ROOTS
+      ? values.TANDEM_SQLITE_ROOTS.split(path.delimiter).filter((entry) => entry.trim() !== "").map((entry) => path.resolve(root, entry.trim()))
+      : [path.join(dataDir, "databases")],
     secretKey: values.TANDEM_SECRET_KEY,
     shutdownTimeoutMs: values.TANDEM_SHUTDOWN_TIMEOUT_MS,
     http: { host: values.HOST, port: values.PORT },

@@ -40,7 +40,7 @@ export interface DataSourceService {
 }
 
 /** The dependencies the service and the engine's `sql` port share (one connector cache per process). */
-export function createDataSourceDependencies(options: { prisma: PrismaClient; secrets: SecretBox; connectors: ConnectorCache }): DataSourceDependencies {
+export function createDataSourceDependencies(options: { prisma: PrismaClient; secrets: SecretBox; connectors: ConnectorCache; sqliteRoots: readonly string[] }): DataSourceDependencies {
   return {
     ...options,
     async allowedHosts(workspaceId) {

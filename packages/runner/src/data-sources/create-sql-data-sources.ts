@@ -1,4 +1,5 @@
 import type { SqlDataSources } from "@tandem/engine";
+import { checkSqlitePath } from "./check-sqlite-path.ts";
 import { dataSourceConfigSchema, schemaAnnotationsSchema } from "@tandem/sql";
 import { introspectDataSource, listVerifiedExamples, loadDataSourceRow, type DataSourceDependencies } from "./manage-data-sources.ts";
 
@@ -25,6 +26,8 @@ export function createSqlDataSources(dependencies: DataSourceDependencies, works
     },
     async execute(dataSourceId, sql, options) {
       const row = await loadDataSourceRow(dependencies, workspaceId, dataSourceId);
+      // Checked again here: a source saved before its folder was removed from TANDEM_SQLITE_ROOTS stays closed.
+      await checkSqlitePath(dataSourceConfigSchema.parse(row.config), dependencies.sqliteRoots);
       const connector = dependencies.connectors.get(row, await dependencies.allowedHosts(workspaceId));
       return connector.execute(sql, { ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }), signal: options.signal });
     },

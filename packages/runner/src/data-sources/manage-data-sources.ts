@@ -13,6 +13,7 @@ import {
 } from "@tandem/sql";
 import { z } from "zod";
 import { connectorFor, type ConnectorCache, type DataSourceRow } from "./connector-cache.ts";
+import { checkSqlitePath } from "./check-sqlite-path.ts";
 import { DataSourceError } from "./data-source-error.ts";
 
 export interface DataSourceDependencies {
@@ -21,6 +22,8 @@ export interface DataSourceDependencies {
   connectors: ConnectorCache;
   /** The workspace's allowed outbound hosts (for HTTP SQL APIs on private addresses). */
   allowedHosts(workspaceId: string): Promise<string[]>;
+  /** Folders SQLite data sources may point into. */
+  sqliteRoots: readonly string[];
 }
 
 /** What callers see of a data source: never its credentials, only whether it has some. */
@@ -110,6 +113,7 @@ export async function loadDataSourceRow(dependencies: DataSourceDependencies, wo
 
 export async function createDataSource(dependencies: DataSourceDependencies, workspaceId: string, input: DataSourceInput): Promise<DataSourceView> {
   const parsed = parseInput(dataSourceInputSchema, input, "data source");
+  await checkSqlitePath(parsed.config, dependencies.sqliteRoots);
   const row = await dependencies.prisma.dataSource
     .create({
       data: {
@@ -127,6 +131,7 @@ export async function createDataSource(dependencies: DataSourceDependencies, wor
 
 export async function updateDataSource(dependencies: DataSourceDependencies, workspaceId: string, dataSourceId: string, patch: DataSourcePatch): Promise<DataSourceView> {
   const parsed = parseInput(dataSourcePatchSchema, patch, "data source change");
+  if (parsed.config !== undefined) await checkSqlitePath(parsed.config, dependencies.sqliteRoots);
   const existing = await loadDataSourceRow(dependencies, workspaceId, dataSourceId);
   const credentials = parsed.credentials === undefined ? {} : { credentialsEncrypted: parsed.credentials === null ? null : dependencies.secrets.seal(JSON.stringify(parsed.credentials)) };
   // A different database (or endpoint) has a different schema: the cache goes with the old config.
@@ -176,6 +181,7 @@ export async function testDataSourceConnection(
     return dependencies.connectors.get(row, allowedHosts).testConnection();
   }
   const parsed = parseInput(dataSourceInputSchema.omit({ name: true }), target, "data source");
+  await checkSqlitePath(parsed.config, dependencies.sqliteRoots);
   const connector = connectorFor(
     { config: parsed.config, credentialsEncrypted: parsed.credentials === undefined ? null : dependencies.secrets.seal(JSON.stringify(parsed.credentials)) },
     dependencies.secrets,

@@ -41,7 +41,14 @@ export type EngineServicesFactory = (workspace: WorkspaceRef) => Promise<EngineS
  * retrieval over its knowledge bases, and its SQL data sources (when a connector cache is given).
  * Concurrency limits are per provider endpoint and shared by every run in this process.
  */
-export function createEngineServicesFactory(options: { prisma: PrismaClient; secrets: SecretBox; localRuntime?: LocalModelRuntime; connectors?: ConnectorCache }): EngineServicesFactory {
+export function createEngineServicesFactory(options: {
+  prisma: PrismaClient;
+  secrets: SecretBox;
+  localRuntime?: LocalModelRuntime;
+  connectors?: ConnectorCache;
+  /** Folders SQLite data sources may point into; none given, SQLite sources cannot run. */
+  sqliteRoots?: readonly string[];
+}): EngineServicesFactory {
   const sandbox = createQuickJsSandbox();
   const limiters = new Map<string, Limiter>();
   return async (workspace) => {
@@ -79,7 +86,10 @@ export function createEngineServicesFactory(options: { prisma: PrismaClient; sec
     const sql =
       connectors === undefined
         ? undefined
-        : createSqlDataSources({ prisma: options.prisma, secrets: options.secrets, connectors, allowedHosts: () => Promise.resolve(settings.allowedHosts) }, workspace.id);
+        : createSqlDataSources(
+            { prisma: options.prisma, secrets: options.secrets, connectors, allowedHosts: () => Promise.resolve(settings.allowedHosts), sqliteRoots: options.sqliteRoots ?? [] },
+            workspace.id,
+          );
     return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models, knowledge, ...(sql ? { sql } : {}) };
   };
 }

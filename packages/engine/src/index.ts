@@ -12,6 +12,11 @@ export { validateRunInputs, type InputProblem } from "./nodes/start/validate-run
 export type { EngineServices, OutboundHttp, OutboundRequest, OutboundResponse, CodeSandbox, SandboxLimits } from "./ports/engine-services.ts";
 export type { KnowledgeRetriever } from "./ports/knowledge-retriever.ts";
 export type { SqlDataSources, SqlSourceDescription } from "./ports/sql-data-sources.ts";
+export type { ToolRegistry, ToolDescriptor, ToolKind, ToolCallOptions, ToolCallResult, ToolError, ToolErrorCode } from "./ports/tool-registry.ts";
+export { createToolRegistry, staticToolSource, type ToolImplementation, type ToolSource, type ToolRunContext, type ToolRegistryOptions } from "./tools/create-tool-registry.ts";
+export { createBuiltinTools } from "./tools/builtin-tools.ts";
+export { BUILTIN_TOOL_NAMES, type BuiltinToolName } from "./tools/builtin-tool-names.ts";
+export { validateJsonSchema } from "./nodes/shared/validate-json-schema.ts";
 export type { KnowledgeRetrievalOutputs, RetrievalResultItem, RetrievalCitation } from "./nodes/knowledge-retrieval/format-retrieval-outputs.ts";
 export { createGuardedHttp, type GuardedHttpOptions } from "./adapters/guarded-http.ts";
 export { OutboundHttpError, type OutboundHttpErrorCode } from "./adapters/outbound-http-error.ts";

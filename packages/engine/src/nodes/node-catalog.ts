@@ -17,6 +17,7 @@ import { startNode } from "./start/start.node.ts";
 import { summarizeNode } from "./summarize/summarize.node.ts";
 import { templateNode } from "./template/template.node.ts";
 import { text2sqlNode } from "./text2sql/text2sql.node.ts";
+import { toolNode } from "./tool/tool.node.ts";
 import { variableAggregatorNode } from "./variable-aggregator/variable-aggregator.node.ts";
 
 /** The server implementation of every node type in node-schemas.ts (the compiler checks none is missing). */
@@ -39,6 +40,7 @@ const implementations = {
   "knowledge-retrieval": knowledgeRetrievalNode,
   text2sql: text2sqlNode,
   "sql-query": sqlQueryNode,
+  tool: toolNode,
 } as const satisfies Record<NodeType, NodeImplementation>;
 
 export type NodeCatalog = ReadonlyMap<string, NodeImplementation>;

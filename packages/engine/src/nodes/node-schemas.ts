@@ -16,6 +16,7 @@ import { startSchema } from "./start/start.schema.ts";
 import { summarizeSchema } from "./summarize/summarize.schema.ts";
 import { templateSchema } from "./template/template.schema.ts";
 import { text2sqlSchema } from "./text2sql/text2sql.schema.ts";
+import { toolSchema } from "./tool/tool.schema.ts";
 import { variableAggregatorSchema } from "./variable-aggregator/variable-aggregator.schema.ts";
 
 /**
@@ -41,6 +42,7 @@ export const nodeSchemas = {
   "knowledge-retrieval": knowledgeRetrievalSchema,
   text2sql: text2sqlSchema,
   "sql-query": sqlQuerySchema,
+  tool: toolSchema,
 } as const satisfies Record<string, NodeSchema>;
 
 export type NodeType = keyof typeof nodeSchemas;

@@ -1,6 +1,7 @@
 import type { KnowledgeRetriever } from "./knowledge-retriever.ts";
 import type { ModelGateway } from "./model-gateway.ts";
 import type { SqlDataSources } from "./sql-data-sources.ts";
+import type { ToolRegistry } from "./tool-registry.ts";
 
 /**
  * The engine's ports: everything that touches the outside world arrives through these interfaces,
@@ -50,4 +51,6 @@ export interface EngineServices {
   knowledge?: KnowledgeRetriever;
   /** The workspace's SQL data sources; absent where none are wired (the text2sql and sql-query nodes then fail clearly). */
   sql?: SqlDataSources;
+  /** The workspace's tools (built-in, OpenAPI, MCP, workflows); absent: the built-in tools over these ports. */
+  tools?: ToolRegistry;
 }

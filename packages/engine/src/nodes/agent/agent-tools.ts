@@ -1,53 +1,51 @@
 import type { ToolDefinition } from "../../ports/model-gateway.ts";
 import type { NodeContext } from "../../runtime/node-implementation.ts";
 import { valueToText } from "../../schema/value-reference.ts";
+import { toolsOf } from "../../tools/tools-of.ts";
 import type { AgentTool, HttpTool } from "./agent.schema.ts";
-import { currentTime } from "./current-time.ts";
-import { evaluateArithmetic } from "./evaluate-arithmetic.ts";
 
 /** Tool output handed back to the model, at most; small models have small context windows. */
 const MAX_OBSERVATION_CHARS = 4000;
 
-const BUILTIN_DEFINITIONS: Record<"calculator" | "current-time", ToolDefinition> = {
-  calculator: {
-    name: "calculator",
-    description: "Evaluate an arithmetic expression: + - * / % ^, parentheses, sqrt abs round min max log exp sin cos.",
-    parameters: { type: "object", properties: { expression: { type: "string", description: 'e.g. "(3 + 4) * 2"' } }, required: ["expression"] },
-  },
-  "current-time": {
-    name: "current-time",
-    description: "Get the current date and time.",
-    parameters: { type: "object", properties: { timezone: { type: "string", description: 'IANA time zone, e.g. "Europe/Paris"; UTC if omitted' } } },
-  },
-};
-
 export interface AgentToolbox {
   definitions: ToolDefinition[];
-  /** Runs a tool; throws with a message the model can act on (bad input, HTTP error, unknown tool). */
+  /** Runs a tool; throws with a message the model can act on (bad input, HTTP error, unknown tool, timeout). */
   run(name: string, input: Record<string, unknown>): Promise<string>;
 }
 
-export function createAgentToolbox(tools: readonly AgentTool[], context: NodeContext): AgentToolbox {
-  const definitions = tools.map((tool): ToolDefinition =>
-    tool.type === "builtin" ? BUILTIN_DEFINITIONS[tool.name] : { name: tool.name, description: tool.description, parameters: tool.parameters },
-  );
+/**
+ * The agent's tools: HTTP tools defined in the node itself, and tools of the workspace's registry
+ * (built-ins included) by name. A registry tool that does not exist fails the node before the model
+ * is asked anything, naming the tool.
+ */
+export async function createAgentToolbox(tools: readonly AgentTool[], context: NodeContext): Promise<AgentToolbox> {
+  const registry = toolsOf(context.services);
+  const wanted = tools.filter((tool) => tool.type !== "http");
+  const listed = wanted.length === 0 ? [] : await registry.list({ signal: context.signal });
+  const byName = new Map(listed.map((tool) => [tool.name, tool]));
+  const definitions = tools.map((tool): ToolDefinition => {
+    if (tool.type === "http") return { name: tool.name, description: tool.description, parameters: tool.parameters };
+    const found = byName.get(tool.name);
+    if (!found) {
+      throw new Error(`The agent uses the tool "${tool.name}", which this workspace does not have. Available: ${[...byName.keys()].join(", ") || "none"}.`);
+    }
+    return { name: found.name, description: found.description, parameters: found.parameters };
+  });
   return {
     definitions,
     async run(name, input) {
       const tool = tools.find((candidate) => candidate.name === name);
       if (!tool) throw new Error(`There is no tool named "${name}". Available: ${tools.map((candidate) => candidate.name).join(", ") || "none"}.`);
-      const output = tool.type === "http" ? await runHttpTool(tool, input, context) : runBuiltin(tool.name, input);
+      let output: string;
+      if (tool.type === "http") output = await runHttpTool(tool, input, context);
+      else {
+        const result = await registry.call(name, input, { signal: context.signal, private: context.private });
+        if (!result.ok) throw new Error(result.error.message);
+        output = valueToText(result.output);
+      }
       return output.length > MAX_OBSERVATION_CHARS ? `${output.slice(0, MAX_OBSERVATION_CHARS)}… (truncated)` : output;
     },
   };
-}
-
-function runBuiltin(name: "calculator" | "current-time", input: Record<string, unknown>): string {
-  if (name === "current-time") return currentTime(typeof input.timezone === "string" ? input.timezone : undefined);
-  const expression = input.expression;
-  if (typeof expression !== "string" && typeof expression !== "number") throw new Error('Pass the arithmetic as {"expression": "..."}.');
-  // 15 significant digits hide binary noise (0.1 + 0.2 is 0.3 to a reader).
-  return String(Number(evaluateArithmetic(String(expression)).toPrecision(15)));
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;

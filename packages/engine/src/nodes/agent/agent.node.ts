@@ -30,7 +30,7 @@ interface LoopState {
  * than passing on a half-finished answer (its error strategy can still supply a default).
  */
 export const agentNode = defineNode(agentSchema, async (config, context) => {
-  const toolbox = createAgentToolbox(config.tools, context);
+  const toolbox = await createAgentToolbox(config.tools, context);
   const query = Array.isArray(config.query) ? valueToText(context.resolve(config.query)) : context.render(config.query);
   const instruction = context.render(config.instruction).trim();
   // Without tools there is nothing to call: one plain answer.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { modelField } from "../../schema/model-field.ts";
 import { defineNodeSchema, type ConfigProblem } from "../../schema/node-schema.ts";
 import { selector, templateText } from "../../schema/value-reference.ts";
+import { BUILTIN_TOOL_NAMES } from "../../tools/builtin-tool-names.ts";
 import { jsonSchemaObjectSchema } from "../shared/validate-json-schema.ts";
 
 const toolName = z
@@ -11,7 +12,13 @@ const toolName = z
 
 export const builtinToolSchema = z.object({
   type: z.literal("builtin"),
-  name: z.enum(["current-time", "calculator"]),
+  name: z.enum(BUILTIN_TOOL_NAMES),
+});
+
+/** A tool of the workspace's registry (an OpenAPI operation, an MCP tool, a published workflow, a built-in). */
+export const registryToolSchema = z.object({
+  type: z.literal("tool"),
+  name: toolName,
 });
 
 export const httpToolSchema = z.object({
@@ -28,7 +35,7 @@ export const httpToolSchema = z.object({
   timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
 });
 
-export const agentToolSchema = z.discriminatedUnion("type", [builtinToolSchema, httpToolSchema]);
+export const agentToolSchema = z.discriminatedUnion("type", [builtinToolSchema, registryToolSchema, httpToolSchema]);
 export type AgentTool = z.infer<typeof agentToolSchema>;
 export type HttpTool = z.infer<typeof httpToolSchema>;
 
@@ -61,7 +68,7 @@ export const agentSchema = defineNodeSchema({
   type: "agent",
   version: 1,
   title: "Agent",
-  description: "Let a model work on a task with tools (calculator, clock, HTTP APIs) until it has an answer.",
+  description: "Let a model work on a task with tools (the workspace's tools, calculator, clock, HTTP APIs) until it has an answer.",
   category: "model",
   config: agentConfigSchema,
   outputs: () => [

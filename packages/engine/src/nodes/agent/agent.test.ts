@@ -90,9 +90,9 @@ describe("agent node", () => {
     server.addRule({ reply: { type: "text", text: "6" } });
     const result = await run({ tools: builtins });
     const steps = result.outputs.steps as AgentStep[];
-    expect(steps[0]?.error).toBe('Unexpected "*".');
+    expect(steps[0]?.error).toBe('The tool "calculator" failed: Unexpected "*".');
     expect(steps[1]?.output).toBe("6");
-    expect(server.calls[1]?.messages.find((message) => message.role === "tool")?.content).toBe('Error: Unexpected "*".');
+    expect(server.calls[1]?.messages.find((message) => message.role === "tool")?.content).toBe('Error: The tool "calculator" failed: Unexpected "*".');
     expect(result.outputs.text).toBe("6");
   });
 

@@ -20,6 +20,7 @@ export const modelTables = {
   SqlExample: "sql_examples",
   ModelProvider: "model_providers",
   ApiKey: "api_keys",
+  ToolProvider: "tool_providers",
 } as const;
 
 export type ModelTable = (typeof modelTables)[keyof typeof modelTables];

@@ -19,6 +19,11 @@ export const text2sqlNode = defineNode(text2sqlSchema, async (config, context) =
   if (question === "") throw new Error(`Text to SQL needs a question, but ${config.question.join(".")} is empty.`);
   const source = await sql.describe(config.dataSourceId, { withSchema: true, signal: context.signal });
   if (source.schema === undefined) throw new Error(`The data source "${source.name}" has no schema yet; introspect it first.`);
+  const embeddingModel = config.embeddingModel;
+  const embed =
+    embeddingModel === undefined
+      ? undefined
+      : async (texts: string[]) => (await context.services.models.embed({ model: embeddingModel, texts, signal: context.signal, private: context.private })).vectors;
   const result = await answerQuestion<NodeUsage>({
     question,
     connector: { execute: (statement, options) => sql.execute(config.dataSourceId, statement, { ...(options?.maxRows === undefined ? {} : { maxRows: options.maxRows }), signal: context.signal }) },
@@ -34,6 +39,7 @@ export const text2sqlNode = defineNode(text2sqlSchema, async (config, context) =
     maxRows: config.maxRows,
     summarize: config.summarize,
     signal: context.signal,
+    ...(embed === undefined ? {} : { embed }),
   });
   const attempts = result.attempts.map(({ sql: statement, error, elapsedMs }) => ({ sql: statement, ...(error ? { error } : {}), elapsedMs }));
   const inputs = { question, dataSource: source.name, linkedTables: result.linkedTables.map((table) => table.name), attempts };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { modelField } from "../../schema/model-field.ts";
+import { modelField, modelReferenceField } from "../../schema/model-field.ts";
 import { defineNodeSchema } from "../../schema/node-schema.ts";
 import { selector } from "../../schema/value-reference.ts";
 import { sqlResultOutputDeclarations } from "../shared/sql-result-declarations.ts";
@@ -11,6 +11,11 @@ export const text2sqlConfigSchema = z.object({
   question: selector({ accepts: ["string"] }),
   /** The model that writes the SQL (and the summary); a private workflow's must be local. */
   model: modelField(),
+  /**
+   * An embedding model (`provider:model`) that adds meaning to schema linking and to choosing verified
+   * examples, beyond matching words; a private workflow's must be local. Without it, linking is lexical.
+   */
+  embeddingModel: modelReferenceField().optional(),
   /** Tries in all: a failed statement's error goes back to the model for a corrected one. */
   maxAttempts: z.number().int().min(1).max(5).default(3),
   /** Rows returned at most; the data source's row cap wins if lower. */

@@ -40,6 +40,22 @@ describe("text2sql node", () => {
     expect(result.usage).toMatchObject({ tokensIn: 50, tokensOut: 10 });
   });
 
+  it("embeds through the gateway when an embedding model is set, privately for a private workflow", async () => {
+    const sql = createTestSqlDataSources({ [right]: albums });
+    const { models } = scriptedModels([`\`\`\`sql\n${right}\n\`\`\``]);
+    const embedded: Array<{ model: string; texts: string[]; private: boolean }> = [];
+    const embed = (request: { model: string; texts: string[]; private: boolean }) => {
+      embedded.push({ model: request.model, texts: request.texts, private: request.private });
+      return Promise.resolve({ vectors: request.texts.map((text) => [text.length % 7, 1]), usage: { tokensIn: 1, latencyMs: 1, model: { provider: "test", model: "embed" } } });
+    };
+    const context = createNodeTestContext({ pool: { start: { query: "How many albums does each artist have?" } }, services: { sql, models: { ...models, embed } }, private: true });
+    const result = await text2sqlNode.run(parse({ embeddingModel: "test:embed" }), context);
+    expect(result.outputs.row_count).toBe(2);
+    expect(embedded.length).toBeGreaterThan(0);
+    expect(embedded.every((call) => call.model === "test:embed" && call.private)).toBe(true);
+    expect(embedded.flatMap((call) => call.texts)).toContain("How many albums does each artist have?");
+  });
+
   it("corrects a failed statement and summarises when asked", async () => {
     const sql = createTestSqlDataSources({ [right]: albums });
     const { models, requests } = scriptedModels(["SELECT Nme FROM Artist", right, "AC/DC and Accept have two albums each."]);

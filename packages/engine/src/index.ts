@@ -6,7 +6,7 @@ export type { WorkflowProblem, WorkflowValidation } from "./validation/workflow-
 export { runWorkflow, type RunWorkflowOptions, type RunOutcome } from "./runtime/run-workflow.ts";
 export type { RunEvent, RunEventSink, RunEventType } from "./runtime/run-events.ts";
 export type { NodeImplementation, NodeContext, NodeResult, NodeUsage } from "./runtime/node-implementation.ts";
-export { defineNode } from "./runtime/node-implementation.ts";
+export { defineNode, NodeRunError, isNodeRunError } from "./runtime/node-implementation.ts";
 export { defaultNodeCatalog, type NodeCatalog } from "./nodes/node-catalog.ts";
 export { validateRunInputs, type InputProblem } from "./nodes/start/validate-run-inputs.ts";
 export type { EngineServices, OutboundHttp, OutboundRequest, OutboundResponse, CodeSandbox, SandboxLimits } from "./ports/engine-services.ts";
@@ -15,10 +15,12 @@ export type { SqlDataSources, SqlSourceDescription } from "./ports/sql-data-sour
 export type { ToolRegistry, ToolDescriptor, ToolKind, ToolCallOptions, ToolCallResult, ToolError, ToolErrorCode } from "./ports/tool-registry.ts";
 export { createToolRegistry, staticToolSource, type ToolImplementation, type ToolSource, type ToolRunContext, type ToolRegistryOptions } from "./tools/create-tool-registry.ts";
 export { createBuiltinTools } from "./tools/builtin-tools.ts";
+export { parseDocumentText } from "./tools/parse-document-text.ts";
 export { BUILTIN_TOOL_NAMES, type BuiltinToolName } from "./tools/builtin-tool-names.ts";
 export { validateJsonSchema } from "./nodes/shared/validate-json-schema.ts";
 export type { KnowledgeRetrievalOutputs, RetrievalResultItem, RetrievalCitation } from "./nodes/knowledge-retrieval/format-retrieval-outputs.ts";
 export { createGuardedHttp, type GuardedHttpOptions } from "./adapters/guarded-http.ts";
+export { createSsrfGuard, type SsrfGuard } from "./adapters/ssrf-guard.ts";
 export { OutboundHttpError, type OutboundHttpErrorCode } from "./adapters/outbound-http-error.ts";
 export { createQuickJsSandbox, type QuickJsSandbox } from "./adapters/quickjs-sandbox.ts";
 export { exportWorkflowYaml, parseWorkflowYaml, type WorkflowYamlParse } from "./dsl/export-workflow.ts";

@@ -2,7 +2,7 @@ import { DEFAULT_HANDLE, FAIL_HANDLE, handlesOf } from "../schema/node-schema.ts
 import { interpolateReferences } from "../schema/value-reference.ts";
 import type { CompiledNode } from "./compile-graph.ts";
 import { resolveSelector, type ExecutionEnvironment, type ExecutionScope } from "./execution-scope.ts";
-import type { NodeContext, NodeResult } from "./node-implementation.ts";
+import { isNodeRunError, type NodeContext, type NodeResult } from "./node-implementation.ts";
 import type { NodeRecord } from "./node-record.ts";
 
 export class NodeTimeoutError extends Error {
@@ -95,9 +95,10 @@ export async function executeNode(
     title: node.title,
     index,
     status: strategy === "fail" ? "failed" : "exception",
-    inputs: {},
+    inputs: isNodeRunError(lastError) ? lastError.inputs : {},
     outputs,
     error: message,
+    ...(isNodeRunError(lastError) && lastError.usage ? { usage: lastError.usage } : {}),
     ...(strategy === "branch" ? { branch: FAIL_HANDLE } : {}),
     attempt,
     elapsedMs: Date.now() - startedAt,

@@ -62,3 +62,24 @@ export function defineNode<C extends z.ZodTypeAny>(
 ): NodeImplementation<C> {
   return { schema, run };
 }
+
+/**
+ * A node failure that still reports what the node consumed and spent (a text2sql node's failed
+ * attempts, the tokens of the model calls it made): recorded on the failed execution, as a success's
+ * inputs and usage are.
+ */
+export class NodeRunError extends Error {
+  override readonly name = "NodeRunError";
+  readonly inputs: Record<string, unknown>;
+  readonly usage: NodeUsage | undefined;
+
+  constructor(message: string, details: { inputs?: Record<string, unknown>; usage?: NodeUsage | undefined; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.inputs = details.inputs ?? {};
+    this.usage = details.usage;
+  }
+}
+
+export function isNodeRunError(error: unknown): error is NodeRunError {
+  return error instanceof Error && error.name === "NodeRunError" && typeof (error as { inputs?: unknown }).inputs === "object";
+}

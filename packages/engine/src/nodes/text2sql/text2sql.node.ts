@@ -1,6 +1,6 @@
 import { answerQuestion, type SqlChatMessage } from "@tandem/sql";
 import type { NodeUsage } from "../../ports/node-usage.ts";
-import { defineNode } from "../../runtime/node-implementation.ts";
+import { defineNode, NodeRunError } from "../../runtime/node-implementation.ts";
 import { valueToText } from "../../schema/value-reference.ts";
 import { requireSqlService, sqlResultOutputs } from "../shared/sql-result-outputs.ts";
 import { sumUsage } from "../shared/sum-usage.ts";
@@ -45,9 +45,11 @@ export const text2sqlNode = defineNode(text2sqlSchema, async (config, context) =
   const inputs = { question, dataSource: source.name, linkedTables: result.linkedTables.map((table) => table.name), attempts };
   if (!result.ok) {
     const last = result.error;
-    throw new Error(
+    // Every attempt stays on the failed execution (inputs), with the tokens the model calls spent.
+    throw new NodeRunError(
       `No SQL that answers the question could be run after ${result.attempts.length} attempt${result.attempts.length === 1 ? "" : "s"}` +
         (last ? `; the last failed at the ${last.stage} stage (${last.code}): ${last.message}` : "."),
+      { inputs, ...(result.usages.length > 0 ? { usage: sumUsage(result.usages) } : {}) },
     );
   }
   return {

@@ -26,7 +26,7 @@ export { toJsonInput } from "@tandem/db";
 export { runWorkflowJob, type RunWorkflowJobDependencies } from "./jobs/run-workflow.job.ts";
 export { createRunEventRecorder, type RunEventRecorder } from "./runs/run-event-recorder.ts";
 export { createInProcessRunEventBus, type RunEventBus, type SequencedRunEvent } from "./runs/run-event-bus.ts";
-export { createEngineServicesFactory, workspaceEngineSettingsSchema, type EngineServicesFactory, type WorkspaceRef } from "./runs/engine-services.ts";
+export { createEngineServicesFactory, workspaceEngineSettingsSchema, type EngineServicesFactory, type WorkspaceRef, type RunRef } from "./runs/engine-services.ts";
 export {
   saveModelProvider,
   listModelProviders,
@@ -69,3 +69,8 @@ export {
   type VerifiedExampleInput,
   type DataSourceDependencies,
 } from "./data-sources/manage-data-sources.ts";
+export { saveToolProvider, deleteToolProvider, loadToolProviders, toolProviderInputSchema, type ToolProviderInput, type ToolProviderSummary } from "./tools/manage-tool-providers.ts";
+export { readOpenApiOperations, createOpenApiToolSource, type OpenApiOperation } from "./tools/openapi-tools.ts";
+export { createMcpClients, type McpClients } from "./tools/mcp-clients.ts";
+export { createWorkspaceTools, type WorkspaceToolsOptions } from "./tools/create-workspace-tools.ts";
+export { MAX_WORKFLOW_TOOL_DEPTH, type RunChildWorkflow } from "./tools/workflow-tools.ts";

@@ -7,6 +7,8 @@ import { adaptLocalRuntime } from "../models/local-runtime-adapter.ts";
 import { createConnectorCache } from "../data-sources/connector-cache.ts";
 import { createDataSourceDependencies, createDataSourceService, type DataSourceService } from "../data-sources/create-data-source-service.ts";
 import { createEngineServicesFactory } from "../runs/engine-services.ts";
+import { createMcpClients } from "../tools/mcp-clients.ts";
+import { createChildWorkflowRunner } from "../tools/run-child-workflow.ts";
 import { recoverUnfinishedRuns } from "../runs/recover-unfinished-runs.ts";
 import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
 import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
@@ -81,7 +83,19 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const localRuntime = createLocalModelRuntime({ modelsDir: path.join(config.dataDir, "models") });
     // One connector per data source for the whole process: pools, SQLite processes and concurrency caps are shared.
     const connectors = createConnectorCache({ secrets });
-    const servicesFor = createEngineServicesFactory({ prisma: db.prisma, secrets, localRuntime: adaptLocalRuntime(localRuntime), connectors, sqliteRoots: config.sqliteRoots });
+    // MCP connections (stdio processes, HTTP sessions) are shared by every run and closed with Tandem.
+    const mcp = createMcpClients();
+    // Late-bound: the child runner needs the job dependencies, which need servicesFor.
+    const runChildWorkflow = createChildWorkflowRunner(() => jobDependencies);
+    const servicesFor = createEngineServicesFactory({
+      prisma: db.prisma,
+      secrets,
+      localRuntime: adaptLocalRuntime(localRuntime),
+      connectors,
+      sqliteRoots: config.sqliteRoots,
+      mcp,
+      runChildWorkflow,
+    });
     const preparation = createLazyPreparationPool({ threads: config.parseThreads });
     const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor, preparation };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
@@ -125,6 +139,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
           await queue.close({ timeoutMs: config.shutdownTimeoutMs });
           await preparation.close();
           await connectors.close();
+          await mcp.close();
           await checkpointer.end();
           await localRuntime.close();
           await db.close();

@@ -24,6 +24,8 @@ export async function runWorkflowJob(
   dependencies: RunWorkflowJobDependencies,
   runId: string,
   signal: AbortSignal,
+  /** A workflow run as a tool passes the chain of app ids that led to it (itself last); a top-level run is its own chain. */
+  options: { callChain?: readonly string[] } = {},
 ): Promise<{ status: RunOutcome["status"] | "already-finished" | "missing" }> {
   const { prisma } = dependencies;
   const run = await prisma.run.findUnique({ where: { id: runId }, include: { workspace: { select: { settings: true } } } });
@@ -37,7 +39,7 @@ export async function runWorkflowJob(
     workspaceId: run.workspaceId,
     onError: (error) => console.error(JSON.stringify({ event: "run-event-write-failed", runId, error: String(error) })),
   });
-  const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings });
+  const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }, { callChain: options.callChain ?? [run.appId] });
   // With the workspace's providers known, a private workflow naming a cloud model fails here, before anything runs.
   const validation = validateWorkflow(run.document, { isLocalModel: (reference) => services.models.isLocal?.(reference) });
   if (!validation.ok || !validation.document) {

@@ -15,6 +15,9 @@ import { loadProviderConfigs } from "../models/model-provider-repository.ts";
 import { createKnowledgeRetriever } from "../knowledge/retrieve-chunks.ts";
 import type { ConnectorCache } from "../data-sources/connector-cache.ts";
 import { createSqlDataSources } from "../data-sources/create-sql-data-sources.ts";
+import { createWorkspaceTools } from "../tools/create-workspace-tools.ts";
+import type { McpClients } from "../tools/mcp-clients.ts";
+import type { RunChildWorkflow } from "../tools/workflow-tools.ts";
 
 /** The part of a workspace's settings the engine's services read. */
 export const workspaceEngineSettingsSchema = z
@@ -33,7 +36,12 @@ export interface WorkspaceRef {
   settings: unknown;
 }
 
-export type EngineServicesFactory = (workspace: WorkspaceRef) => Promise<EngineServices>;
+/** What a run adds: the chain of app ids that led to it (a workflow run as a tool is at its end). */
+export interface RunRef {
+  callChain: readonly string[];
+}
+
+export type EngineServicesFactory = (workspace: WorkspaceRef, run?: RunRef) => Promise<EngineServices>;
 
 /**
  * Builds a workspace's engine services for a run: guarded HTTP with its allowed hosts, the shared code
@@ -48,10 +56,14 @@ export function createEngineServicesFactory(options: {
   connectors?: ConnectorCache;
   /** Folders SQLite data sources may point into; none given, SQLite sources cannot run. */
   sqliteRoots?: readonly string[];
+  /** MCP connections shared by the process; without it, MCP tool providers are reported as unavailable. */
+  mcp?: McpClients;
+  /** Runs a published workflow called as a tool; without it, workflows are not tools. */
+  runChildWorkflow?: RunChildWorkflow;
 }): EngineServicesFactory {
   const sandbox = createQuickJsSandbox();
   const limiters = new Map<string, Limiter>();
-  return async (workspace) => {
+  return async (workspace, run) => {
     const parsed = workspaceEngineSettingsSchema.safeParse(workspace.settings ?? {});
     const settings = parsed.success ? parsed.data : workspaceEngineSettingsSchema.parse({});
     const { providers } = await loadProviderConfigs(options.prisma, options.secrets, workspace.id);
@@ -90,6 +102,16 @@ export function createEngineServicesFactory(options: {
             { prisma: options.prisma, secrets: options.secrets, connectors, allowedHosts: () => Promise.resolve(settings.allowedHosts), sqliteRoots: options.sqliteRoots ?? [] },
             workspace.id,
           );
-    return { http: createGuardedHttp({ allowedHosts: settings.allowedHosts }), sandbox, models, knowledge, ...(sql ? { sql } : {}) };
+    const http = createGuardedHttp({ allowedHosts: settings.allowedHosts });
+    const tools = createWorkspaceTools({
+      prisma: options.prisma,
+      secrets: options.secrets,
+      ...(options.mcp ? { mcp: options.mcp } : {}),
+      workspaceId: workspace.id,
+      allowedHosts: settings.allowedHosts,
+      services: { http, knowledge, ...(sql ? { sql } : {}) },
+      ...(options.runChildWorkflow && run ? { workflows: { callChain: run.callChain, runChild: options.runChildWorkflow } } : {}),
+    });
+    return { http, sandbox, models, knowledge, ...(sql ? { sql } : {}), tools };
   };
 }

@@ -86,7 +86,11 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Kn
       if (!parsedFilter.success) throw new KnowledgeError("invalid_query", `Invalid metadata filter: ${issuesOf(parsedFilter.error)}`);
       const filter: MetadataFilter = parsedFilter.data;
       const isPrivate = request.private || knowledgeBases.some((row) => row.private);
-      const candidates = candidateCount(settings);
+      // Candidates beyond top-k only matter when lists are fused or reranked; a single list needs top-k
+      // (three times that when parent-child chunks may collapse onto one parent), unless asked otherwise.
+      const parentChild = knowledgeBases.some((row) => readKnowledgeBaseSettings(row).chunking.mode === "parent-child");
+      const singleList = settings.mode !== "hybrid" && settings.rerank === null && settings.candidates === undefined;
+      const candidates = singleList ? settings.topK * (parentChild ? 3 : 1) : candidateCount(settings);
       const trace: RetrievalResult["trace"] = { mode: settings.mode, queryTerms: [], candidates: { keyword: 0, vector: 0 }, reranked: false, elapsedMs: 0, models: [] };
 
       const withEmbeddings = knowledgeBases.filter((row) => row.indexMode === "high_quality" && row.embeddingModel);
@@ -136,9 +140,18 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Kn
         trace.candidates.vector = Math.min(vectorHits.length, candidates);
       }
 
-      let fused: FusedHit[] = fuseRankings(lists, settings.fusion);
-      const details = await loadChunkDetails(prisma, workspaceId, fused.slice(0, Math.max(candidates, settings.topK * 4)).map((hit) => hit.id));
-      fused = dedupeParents(fused, details);
+      // Details (text, document, parent) are loaded for the best hits only, a window at a time, until
+      // enough distinct hits (one per parent) are known for top-k or the rerank pool.
+      const needed = settings.rerank ? (settings.rerank.candidates ?? Math.min(100, settings.topK * 4)) : settings.topK;
+      const ranked = fuseRankings(lists, settings.fusion);
+      const details = new Map<string, ChunkDetails>();
+      let fused: FusedHit[] = [];
+      for (let loaded = 0; loaded < ranked.length && fused.length < needed; ) {
+        const window = ranked.slice(loaded, loaded + Math.max(20, 2 * (needed - fused.length)));
+        for (const [id, detail] of await loadChunkDetails(prisma, workspaceId, window.map((hit) => hit.id))) details.set(id, detail);
+        loaded += window.length;
+        fused = dedupeParents(ranked.slice(0, loaded), details).filter((hit) => details.has(hit.id));
+      }
 
       let rerankScores: Map<string, number> | null = null;
       if (settings.rerank) {

@@ -29,17 +29,20 @@ describe("importDifyDsl: what it cannot carry over", () => {
     const own = errors(converted(result.problems));
     expect(own.map((problem) => [problem.nodeId, problem.path])).toEqual([
       ["1722000000001", ["data", "variables", 1, "type"]],
-      ["1722000000002", ["data", "type"]],
+      ["1722000000002", ["data", "tool_name"]],
       ["1722000000004", ["data", "code_language"]],
     ]);
     expect(own[0]?.message).toContain('"attachments": file-list inputs are not supported');
-    expect(own[1]?.message).toContain("type Tool (tool)");
+    expect(own[1]?.message).toContain('calls the Dify builtin tool "Tavily Search" (tavily/tavily_search), which this Tandem workspace does not have as "tavily__tavily_search"');
     expect(own[2]?.message).toBe("Python code nodes are not supported: rewrite it in JavaScript.");
-    // Kept as they were, for reference.
-    expect(nodes[1]?.config).toMatchObject({ provider_id: "tavily", tool_name: "tavily_search" });
+    // The tool node keeps the tool's name and parameters, so adding a provider that offers it makes it run.
+    expect(nodes[1]?.config).toEqual({
+      tool: "tavily__tavily_search",
+      parameters: { max_results: { type: "constant", value: 4 }, query: { type: "mixed", value: "{{#1722000000001.question#}}" } },
+    });
     expect(nodes[3]?.config).toMatchObject({ code: expect.stringContaining("def main(text: str)") as string });
     // Validation's own findings follow, as errors.
-    expect(result.problems.some((problem) => problem.nodeId === "1722000000002" && problem.message.startsWith("Validation: Unknown node type"))).toBe(true);
+    expect(result.problems.some((problem) => problem.nodeId === "1722000000004" && problem.message.startsWith("Validation: "))).toBe(true);
     // The note is reported, not silently dropped.
     expect(result.problems.find((problem) => problem.severity === "warning")?.message).toContain("Remember to refresh the handbook weekly");
   });

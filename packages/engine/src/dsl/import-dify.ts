@@ -8,6 +8,7 @@ import { assignNodeIds, rewriteReferences } from "./dify/node-ids.ts";
 import { convertNodePolicy } from "./dify/node-policy.ts";
 import { readDifyFile, readDifyVariables, reportDifyFeatures, type DifyApp } from "./dify/read-dify-file.ts";
 import { keepUnsupported } from "./dify/unsupported.ts";
+import { BUILTIN_TOOL_NAMES } from "../tools/builtin-tool-names.ts";
 import type { ImportProblem } from "./import-problem.ts";
 import { parseYamlText } from "./yaml-text.ts";
 
@@ -28,6 +29,8 @@ export interface DifyImportOptions {
   registry?: NodeSchemaRegistry;
   /** Converters by Dify node type; the built-in table unless given. */
   converters?: Readonly<Record<string, NodeConverter>>;
+  /** Names of the workspace's tools, for `tool` nodes; the built-in tools unless given. */
+  tools?: Iterable<string>;
 }
 
 interface RawNode {
@@ -90,6 +93,7 @@ export function importDifyDsl(yamlText: string, options: DifyImportOptions = {})
 
     const difyTypes = new Map(raws.map((raw, position) => [newIds[position] as string, raw.difyType]));
     const converters = options.converters ?? difyNodeConverters;
+    const knownTools = new Set<string>(options.tools ?? BUILTIN_TOOL_NAMES);
     const placed: PlacedNode[] = raws.map((raw, position) => {
       const id = newIds[position] as string;
       const data = asRecord(rewriteReferences(raw.data, rewrite));
@@ -98,6 +102,7 @@ export function importDifyDsl(yamlText: string, options: DifyImportOptions = {})
         kind: file.kind,
         report: (path, message, severity = "error") => problems.push({ nodeId: id, path: ["data", ...path], message, severity }),
         difyTypeOf: (nodeId) => difyTypes.get(nodeId),
+        hasTool: (name) => knownTools.has(name),
       };
       const converter = Object.hasOwn(converters, raw.difyType) ? converters[raw.difyType] : undefined;
       const converted = converter ? converter(data, context) : keepUnsupported(raw.difyType, data, context);

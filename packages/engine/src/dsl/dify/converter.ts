@@ -20,6 +20,8 @@ export interface ConverterContext {
   report(path: Array<string | number>, message: string, severity?: "error" | "warning"): void;
   /** The Dify type (`data.type`) of another node of the file, by its id in the imported document. */
   difyTypeOf(nodeId: string): string | undefined;
+  /** Whether the workspace has a tool of this name (the built-ins, unless the importer was told the workspace's tools). */
+  hasTool(name: string): boolean;
 }
 
 export type DifyNodeData = Record<string, unknown>;

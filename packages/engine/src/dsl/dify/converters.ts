@@ -12,6 +12,7 @@ import { convertParameterExtractor } from "./parameter-extractor.ts";
 import { convertQuestionClassifier } from "./question-classifier.ts";
 import { convertStart } from "./start.ts";
 import { convertTemplateTransform } from "./template-transform.ts";
+import { convertTool } from "./tool.ts";
 import { convertVariableAggregator } from "./variable-aggregator.ts";
 
 /**
@@ -35,6 +36,7 @@ export const difyNodeConverters: Readonly<Record<string, NodeConverter>> = {
   "question-classifier": convertQuestionClassifier,
   "parameter-extractor": convertParameterExtractor,
   "knowledge-retrieval": convertKnowledgeRetrieval,
+  tool: convertTool,
 };
 
 /** Dify's container start nodes: dropped on import, their targets become the container's entry nodes. */

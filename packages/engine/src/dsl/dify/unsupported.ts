@@ -2,7 +2,6 @@ import { specificFields, type ConverterContext, type ConvertedNode, type DifyNod
 
 /** Dify node types Tandem has no converter for yet, by their names in Dify's editor. */
 const KNOWN_DIFY_TYPES: Record<string, string> = {
-  tool: "Tool",
   agent: "Agent",
   "document-extractor": "Doc Extractor",
   loop: "Loop",

@@ -114,6 +114,16 @@ describe("OpenAPI tools", () => {
     expect(summary.tools).toContain("fetched__getPet");
   });
 
+  it("lists providers without credentials and every tool a run sees through tandem.tools", async () => {
+    const providers = await fixture.tandem.tools.listProviders(workspaceId);
+    expect(providers.find((provider) => provider.name === "pets")).toMatchObject({ kind: "openapi", hasCredentials: true, enabled: true });
+    expect(JSON.stringify(providers)).not.toContain(PETS_SECRETS.apiKey);
+    const tools = (await fixture.tandem.tools.listTools(workspaceId)).map((tool) => `${tool.kind}:${tool.name}`);
+    expect(tools).toEqual(expect.arrayContaining(["builtin:calculator", "builtin:knowledge-search", "openapi:pets__getPet", "openapi:pets_basic__createPet"]));
+    expect(await fixture.tandem.tools.deleteProvider(workspaceId, "pets_wrong")).toBe(true);
+    expect((await fixture.tandem.tools.listProviders(workspaceId)).map((provider) => provider.name)).not.toContain("pets_wrong");
+  });
+
   it("runs the tool node in a workflow, with a variable parameter, and fails the node clearly on a bad one", async () => {
     const document = (petId: unknown) =>
       workflowDocument({

@@ -9,6 +9,7 @@ import { createDataSourceDependencies, createDataSourceService, type DataSourceS
 import { createEngineServicesFactory } from "../runs/engine-services.ts";
 import { createMcpClients } from "../tools/mcp-clients.ts";
 import { createChildWorkflowRunner } from "../tools/run-child-workflow.ts";
+import { createToolService, type ToolService } from "../tools/create-tool-service.ts";
 import { recoverUnfinishedRuns } from "../runs/recover-unfinished-runs.ts";
 import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
 import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
@@ -50,6 +51,8 @@ export interface Tandem {
   readonly knowledge: KnowledgeService;
   /** SQL data sources: create, test, introspect, annotate, verified examples (queries for workflows go through the engine). */
   readonly dataSources: DataSourceService;
+  /** Tool providers (OpenAPI documents, MCP servers) and the tools runs see (calls for workflows go through the engine). */
+  readonly tools: ToolService;
   /** What job handlers use, for callers that run a job directly (the CLI). */
   readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
@@ -102,6 +105,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
     const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors, sqliteRoots: config.sqliteRoots }));
+    const tools = createToolService({ prisma: db.prisma, secrets, servicesFor });
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });
@@ -118,6 +122,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       localModels: localRuntime,
       knowledge,
       dataSources,
+      tools,
       async handleLocalModelsApi(request) {
         return toWebResponse(await handleOpenAiRequest(localRuntime, request));
       },

@@ -86,6 +86,19 @@ export async function saveToolProvider(
   return { id: row.id, name: row.name, kind: config.kind, description: row.description, enabled: row.enabled, hasCredentials: row.credentialsEncrypted !== null, ...(tools ? { tools } : {}) };
 }
 
+/** The workspace's providers as lists show them: never the credentials, only whether there are some. */
+export async function listToolProviders(prisma: PrismaClient, workspaceId: string): Promise<ToolProviderSummary[]> {
+  const rows = await prisma.toolProvider.findMany({ where: { workspaceId }, orderBy: { name: "asc" } });
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    kind: row.kind === "mcp" ? "mcp" : "openapi",
+    description: row.description,
+    enabled: row.enabled,
+    hasCredentials: row.credentialsEncrypted !== null,
+  }));
+}
+
 export async function deleteToolProvider(prisma: PrismaClient, workspaceId: string, name: string): Promise<boolean> {
   const { count } = await prisma.toolProvider.deleteMany({ where: { workspaceId, name } });
   return count > 0;

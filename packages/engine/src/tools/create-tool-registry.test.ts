@@ -79,6 +79,21 @@ describe("tool registry", () => {
     expect(result).toEqual({ ok: false, error: { code: "failed", message: 'The tool "calculator" failed: Unexpected "*".' } });
   });
 
+  it("lists each source once per registry, and only the sources that can own the called name", async () => {
+    let listed = 0;
+    const counted = createToolRegistry({
+      sources: [
+        staticToolSource("built-in tools", createBuiltinTools({ http: createGuardedHttp() })),
+        { label: "remote", owns: (name) => name.startsWith("remote__"), list: () => Promise.resolve([{ ...liar, name: "remote__liar", output: undefined }]).finally(() => (listed += 1)) },
+      ],
+    });
+    expect(await counted.call("calculator", { expression: "1 + 1" }, { signal })).toEqual({ ok: true, output: 2 });
+    expect(listed).toBe(0);
+    expect(await counted.call("remote__liar", {}, { signal })).toEqual({ ok: true, output: { name: 42 } });
+    expect(await counted.call("remote__liar", {}, { signal })).toEqual({ ok: true, output: { name: 42 } });
+    expect(listed).toBe(1);
+  });
+
   it("refuses http-fetch to a private address through the SSRF guard", async () => {
     const result = await registry().call("http-fetch", { url: "http://127.0.0.1:9/" }, { signal });
     expect(result.ok).toBe(false);

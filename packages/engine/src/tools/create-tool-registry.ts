@@ -23,6 +23,11 @@ export interface ToolSource {
   /** Shown when the source cannot be listed, e.g. `MCP server "files"`. */
   label: string;
   list(signal: AbortSignal): Promise<readonly ToolImplementation[]>;
+  /**
+   * Whether a tool of this name can come from this source (e.g. it starts with the provider's prefix).
+   * Lets `call` skip listing sources that cannot have it; absent: any name may.
+   */
+  owns?(name: string): boolean;
 }
 
 export interface ToolRegistryOptions {
@@ -48,14 +53,27 @@ function describeError(error: unknown): string {
 export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
   const listTimeoutMs = options.listTimeoutMs ?? 10_000;
+  // A registry lives for one run: each source is listed once (an MCP server is asked once), failures are retried.
+  const listings = new Map<ToolSource, Promise<readonly ToolImplementation[]>>();
 
-  async function listAll(signal: AbortSignal | undefined): Promise<{ tools: Map<string, ToolImplementation>; problems: string[] }> {
+  function listSource(source: ToolSource, signal: AbortSignal | undefined): Promise<readonly ToolImplementation[]> {
+    let listing = listings.get(source);
+    if (!listing) {
+      const listSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(listTimeoutMs)]) : AbortSignal.timeout(listTimeoutMs);
+      listing = untilAborted(source.list(listSignal), listSignal);
+      listings.set(source, listing);
+      listing.catch(() => listings.delete(source));
+    }
+    return listing;
+  }
+
+  async function listAll(signal: AbortSignal | undefined, name?: string): Promise<{ tools: Map<string, ToolImplementation>; problems: string[] }> {
     const tools = new Map<string, ToolImplementation>();
     const problems: string[] = [];
-    const listSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(listTimeoutMs)]) : AbortSignal.timeout(listTimeoutMs);
-    const listed = await Promise.allSettled(options.sources.map((source) => untilAborted(source.list(listSignal), listSignal)));
+    const sources = name === undefined ? options.sources : options.sources.filter((source) => source.owns?.(name) ?? true);
+    const listed = await Promise.allSettled(sources.map((source) => listSource(source, signal)));
     listed.forEach((result, index) => {
-      const label = options.sources[index]?.label ?? "a tool source";
+      const label = sources[index]?.label ?? "a tool source";
       if (result.status === "rejected") {
         problems.push(`${label} could not be listed: ${describeError(result.reason)}`);
         return;
@@ -88,8 +106,13 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
     async call(name, args, callOptions): Promise<ToolCallResult> {
       const fail = (code: ToolError["code"], message: string): ToolCallResult => ({ ok: false, error: { code, message } });
       if (callOptions.signal.aborted) return fail("aborted", "The run was stopped before the tool was called.");
-      const { tools, problems } = await listAll(callOptions.signal);
-      const tool = tools.get(name);
+      let { tools, problems } = await listAll(callOptions.signal, name);
+      let tool = tools.get(name);
+      if (!tool) {
+        // Name every tool there is, so a model (or a person) can pick the right one.
+        ({ tools, problems } = await listAll(callOptions.signal));
+        tool = tools.get(name);
+      }
       if (!tool) {
         const known = [...tools.keys()].join(", ") || "none";
         return fail("unknown-tool", `There is no tool named "${name}". Available: ${known}.${problems.length > 0 ? ` (${problems.join("; ")})` : ""}`);

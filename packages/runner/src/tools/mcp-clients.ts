@@ -85,6 +85,7 @@ export function createMcpClients(): McpClients {
     source(provider, allowedHosts) {
       return {
         label: `MCP server "${provider.name}"`,
+        owns: (name) => name.startsWith(`${provider.name}__`),
         async list(signal) {
           const { client } = await connection(provider, allowedHosts);
           const listed = await client.listTools(undefined, { signal, timeout: provider.config.timeoutMs });

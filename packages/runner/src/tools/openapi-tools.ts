@@ -206,5 +206,5 @@ export function createOpenApiToolSource(options: { name: string; config: OpenApi
       },
     }),
   );
-  return { label: `OpenAPI tools "${options.name}"`, list: () => Promise.resolve(tools) };
+  return { label: `OpenAPI tools "${options.name}"`, list: () => Promise.resolve(tools), owns: (name) => name.startsWith(`${options.name}__`) };
 }

@@ -60,6 +60,7 @@ export function createWorkflowToolSource(options: { prisma: PrismaClient; worksp
   const { prisma, workspaceId, callChain } = options;
   return {
     label: "published workflows",
+    owns: (name) => name.startsWith("workflow__"),
     async list() {
       const apps = await prisma.app.findMany({
         where: { workspaceId, versions: { some: {} } },

@@ -6,7 +6,7 @@ import { saveToolProvider, type ToolProviderInput } from "@tandem/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, tsxBin } from "../../support/processes.ts";
 import { startMcpHttpServer, type McpHttpServer } from "./support/mcp-http-server.ts";
-import { startToolsFixture, type ToolsFixture } from "./support/tools-fixture.ts";
+import { startToolsFixture, workflowDocument, type ToolsFixture } from "./support/tools-fixture.ts";
 
 let fixture: ToolsFixture;
 let http: McpHttpServer;
@@ -79,6 +79,27 @@ describe("MCP tools", () => {
     expect(slow).toEqual({ ok: false, error: { code: "timeout", message: 'The tool "local__sleep" did not answer within 300 ms.' } });
     expect(Date.now() - started).toBeLessThan(3000);
     expect(await tools.call("local__add", { a: 1, b: 1 }, { signal })).toEqual({ ok: true, output: { sum: 2 } });
+  }, 30_000);
+
+  it("a tool node that times out takes its fail branch, with the error to read", async () => {
+    const document = workflowDocument({
+      schemaVersion: 1,
+      kind: "workflow",
+      graph: {
+        nodes: [
+          { id: "start", type: "start", version: 1, config: { variables: [] } },
+          { id: "nap", type: "tool", version: 1, config: { tool: "remote__sleep", parameters: { ms: { type: "constant", value: 5000 } }, timeoutMs: 300 }, policy: { onError: "branch" } },
+          { id: "end", type: "end", version: 1, config: { outputs: [{ name: "error", selector: ["nap", "error_message"] }] } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "nap" },
+          { id: "e2", source: "nap", sourceHandle: "fail", target: "end" },
+        ],
+      },
+    });
+    const finished = await fixture.run(workspaceId, document);
+    expect(finished.status).toBe("succeeded");
+    expect(finished.outputs).toEqual({ error: 'The tool "remote__sleep" did not answer within 300 ms.' });
   }, 30_000);
 
   it("refuses an MCP URL on a private address the workspace does not allow, naming the server", async () => {

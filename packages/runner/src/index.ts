@@ -71,7 +71,7 @@ export {
 } from "./data-sources/manage-data-sources.ts";
 export { saveToolProvider, deleteToolProvider, listToolProviders, loadToolProviders, toolProviderInputSchema, type ToolProviderInput, type ToolProviderSummary } from "./tools/manage-tool-providers.ts";
 export { readOpenApiOperations, createOpenApiToolSource, type OpenApiOperation } from "./tools/openapi-tools.ts";
-export { createMcpClients, type McpClients } from "./tools/mcp-clients.ts";
+export { createMcpClients, type McpClients, type McpClientsOptions } from "./tools/mcp-clients.ts";
 export { createWorkspaceTools, type WorkspaceToolsOptions } from "./tools/create-workspace-tools.ts";
 export { MAX_WORKFLOW_TOOL_DEPTH, type RunChildWorkflow } from "./tools/workflow-tools.ts";
 export { createToolService, type ToolService } from "./tools/create-tool-service.ts";

@@ -2,7 +2,7 @@
 // and in-process over Streamable HTTP. Listing, calls with structured and text output, the server's
 // errors, timeouts, the SSRF guard on the URL, and the stdio process stopped when Tandem closes.
 import path from "node:path";
-import { saveToolProvider, type ToolProviderInput } from "@tandem/runner";
+import { createMcpClients, saveToolProvider, type ToolProviderInput } from "@tandem/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, tsxBin } from "../../support/processes.ts";
 import { startMcpHttpServer, type McpHttpServer } from "./support/mcp-http-server.ts";
@@ -118,6 +118,13 @@ describe("MCP tools", () => {
     await save(broken, [], { name: "nothing", config: { kind: "mcp", transport: { type: "stdio", command: "/nonexistent/mcp-server" }, connectTimeoutMs: 3000 } });
     const result = await (await fixture.toolsOf(broken)).call("nothing__add", {}, { signal });
     expect(!result.ok && result.error.message).toMatch(/MCP server "nothing" could not be listed: Could not connect to the MCP server/);
+  });
+
+  it("refuses a stdio command the server does not allow (TANDEM_MCP_STDIO_COMMANDS)", async () => {
+    const clients = createMcpClients({ stdioCommands: ["/usr/local/bin/mcp-files"] });
+    const provider = { id: "p1", name: "local", version: "1", credentials: {}, config: { kind: "mcp" as const, transport: { type: "stdio" as const, command: tsxBin, args: [stdioServer] }, connectTimeoutMs: 3000, timeoutMs: 3000 } };
+    await expect(clients.source(provider, []).list(signal)).rejects.toThrow(`"${tsxBin}" is not one this server allows (TANDEM_MCP_STDIO_COMMANDS)`);
+    await clients.close();
   });
 
   it("stops the stdio server process when Tandem closes", async () => {

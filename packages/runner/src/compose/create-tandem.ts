@@ -87,7 +87,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     // One connector per data source for the whole process: pools, SQLite processes and concurrency caps are shared.
     const connectors = createConnectorCache({ secrets });
     // MCP connections (stdio processes, HTTP sessions) are shared by every run and closed with Tandem.
-    const mcp = createMcpClients();
+    const mcp = createMcpClients({ stdioCommands: config.mcpStdioCommands });
     // Late-bound: the child runner needs the job dependencies, which need servicesFor.
     const runChildWorkflow = createChildWorkflowRunner(() => jobDependencies);
     const servicesFor = createEngineServicesFactory({

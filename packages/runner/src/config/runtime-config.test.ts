@@ -31,6 +31,14 @@ describe("resolveRuntimeConfig", () => {
     expect(config.http.port).toBe(8080);
   });
 
+  it("lets stdio MCP servers run any command when embedded, none when scaled, or the listed ones", () => {
+    expect(resolveRuntimeConfig({}).mcpStdioCommands).toBe("any");
+    const scaled = { DATABASE_URL: "postgresql://tandem@db:5432/tandem", REDIS_URL: "redis://cache:6379", TANDEM_SECRET_KEY: "k".repeat(44) };
+    expect(resolveRuntimeConfig(scaled).mcpStdioCommands).toEqual([]);
+    expect(resolveRuntimeConfig({ ...scaled, TANDEM_MCP_STDIO_COMMANDS: "*" }).mcpStdioCommands).toBe("any");
+    expect(resolveRuntimeConfig({ TANDEM_MCP_STDIO_COMMANDS: "npx, /usr/local/bin/mcp-files" }).mcpStdioCommands).toEqual(["npx", "/usr/local/bin/mcp-files"]);
+  });
+
   it("uses an external PostgreSQL with in-process jobs when only DATABASE_URL is set", () => {
     const config = resolveRuntimeConfig({ DATABASE_URL: "postgres://localhost/tandem" });
     expect(config.mode).toBe("embedded");

@@ -22,6 +22,11 @@ export interface RuntimeConfig {
   parseThreads: number | undefined;
   /** Folders SQLite data sources may point into (default `<dataDir>/databases`). */
   sqliteRoots: string[];
+  /**
+   * Commands stdio MCP servers may run (a stdio server is a process on this machine): "any", or exact
+   * commands. Default: any in embedded mode (one user, their machine), none in scaled mode.
+   */
+  mcpStdioCommands: "any" | string[];
   secretKey: string | undefined;
   shutdownTimeoutMs: number;
   http: { host: string; port: number };
@@ -42,6 +47,7 @@ const envSchema = z.object({
   TANDEM_SECRET_KEY: optionalString,
   TANDEM_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
   TANDEM_SQLITE_ROOTS: optionalString,
+  TANDEM_MCP_STDIO_COMMANDS: optionalString,
   TANDEM_PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   TANDEM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   TANDEM_QUEUE_PREFIX: z.string().trim().min(1).default("tandem"),
@@ -84,10 +90,21 @@ export function resolveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runt
     sqliteRoots: values.TANDEM_SQLITE_ROOTS
       ? values.TANDEM_SQLITE_ROOTS.split(path.delimiter).filter((entry) => entry.trim() !== "").map((entry) => path.resolve(root, entry.trim()))
       : [path.join(dataDir, "databases")],
+    mcpStdioCommands: parseStdioCommands(values.TANDEM_MCP_STDIO_COMMANDS, scaled),
     secretKey: values.TANDEM_SECRET_KEY,
     shutdownTimeoutMs: values.TANDEM_SHUTDOWN_TIMEOUT_MS,
     http: { host: values.HOST, port: values.PORT },
   };
+}
+
+/** `*`: any command; otherwise commands separated by commas; unset: any when embedded, none when scaled. */
+function parseStdioCommands(value: string | undefined, scaled: boolean): "any" | string[] {
+  if (value === undefined) return scaled ? [] : "any";
+  if (value === "*") return "any";
+  return value
+    .split(",")
+    .map((command) => command.trim())
+    .filter((command) => command !== "");
 }
 
 /** The folder holding the workspace root package.json (the one with "workspaces"), else `start`. */

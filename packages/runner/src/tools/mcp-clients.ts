@@ -27,8 +27,14 @@ export interface McpClients {
   close(): Promise<void>;
 }
 
-export function createMcpClients(): McpClients {
+export interface McpClientsOptions {
+  /** Commands stdio servers may run: "any" or exact commands (TANDEM_MCP_STDIO_COMMANDS). Default: "any". */
+  stdioCommands?: "any" | readonly string[];
+}
+
+export function createMcpClients(options: McpClientsOptions = {}): McpClients {
   const clients = new Map<string, Promise<OpenClient>>();
+  const stdioCommands = options.stdioCommands ?? "any";
 
   async function open(provider: McpProvider, allowedHosts: readonly string[]): Promise<OpenClient> {
     const { transport: settings } = provider.config;
@@ -36,6 +42,10 @@ export function createMcpClients(): McpClients {
     let stderrTail = "";
     let transport: StdioClientTransport | StreamableHTTPClientTransport;
     if (settings.type === "stdio") {
+      // A stdio server is a process on this machine: in a shared deployment only the commands the operator listed may run.
+      if (stdioCommands !== "any" && !stdioCommands.includes(settings.command)) {
+        throw new Error(`Stdio MCP servers run commands on the Tandem server, and "${settings.command}" is not one this server allows (TANDEM_MCP_STDIO_COMMANDS).`);
+      }
       const stdio = new StdioClientTransport({
         command: settings.command,
         args: settings.args,

@@ -36,25 +36,6 @@ export {
   type ChunkSettingsInput,
 } from "./chunking/chunk-settings.ts";
 export { countTokens } from "./chunking/count-tokens.ts";
-export {
-  retrievalSettingsSchema,
-  metadataFilterSchema,
-  metadataConditionSchema,
-  fusionSchema,
-  rerankSchema,
-  candidateCount,
-  RETRIEVAL_MODES,
-  METADATA_OPERATORS,
-  type RetrievalMode,
-  type RetrieverName,
-  type FusionSettings,
-  type RerankSettings,
-  type RetrievalSettings,
-  type RetrievalSettingsInput,
-  type MetadataOperator,
-  type MetadataCondition,
-  type MetadataFilter,
-  type MetadataFilterInput,
-} from "./retrieval/retrieval-settings.ts";
-export type { RetrievalRequest, RetrievalResult, RetrievedChunk, RetrieverScore } from "./retrieval/retrieval-result.ts";
+// The retrieval contract (also served alone, browser-safe, as `@tandem/knowledge/retrieval`).
+export * from "./retrieval/index.ts";
 export { fuseRankings, normalizeScores, type RankedList, type FusedHit } from "./retrieval/fuse-rankings.ts";

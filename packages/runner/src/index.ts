@@ -75,3 +75,18 @@ export { createMcpClients, type McpClients, type McpClientsOptions } from "./too
 export { createWorkspaceTools, type WorkspaceToolsOptions } from "./tools/create-workspace-tools.ts";
 export { MAX_WORKFLOW_TOOL_DEPTH, type RunChildWorkflow } from "./tools/workflow-tools.ts";
 export { createToolService, type ToolService } from "./tools/create-tool-service.ts";
+export { createPublishingService, type PublishingService } from "./publishing/create-publishing-service.ts";
+export { publishApp, listVersions, publishInputSchema, type PublishInput, type AppVersionView } from "./publishing/publish-app.ts";
+export {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  authenticateApiKey,
+  apiKeyInputSchema,
+  type ApiKeyInput,
+  type ApiKeyView,
+  type ApiKeyAuthentication,
+} from "./publishing/api-keys.ts";
+export { createInProcessRateLimiter, type RateLimiter, type RateLimitLease, type KeyLimits } from "./publishing/rate-limiter.ts";
+export { PublishingError, isPublishingError, PUBLISHING_ERROR_STATUS, type PublishingErrorCode } from "./publishing/publishing-error.ts";
+export type { PublishingDependencies } from "./publishing/publishing-dependencies.ts";

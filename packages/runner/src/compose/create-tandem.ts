@@ -19,6 +19,7 @@ import { recoverUnfinishedIngestions } from "../knowledge/browse-documents.ts";
 import { createKnowledgeService, type KnowledgeService } from "../knowledge/create-knowledge-service.ts";
 import { createLazyPreparationPool } from "../knowledge/preparation/create-preparation-pool.ts";
 import { createInProcessQueue } from "../queue/in-process-queue.ts";
+import { createPublishingService, type PublishingService } from "../publishing/create-publishing-service.ts";
 import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
 
 /** web: serves and (embedded) runs jobs; worker: runs jobs (scaled); cli: runs one job itself, takes none from the queue. */
@@ -53,6 +54,8 @@ export interface Tandem {
   readonly dataSources: DataSourceService;
   /** Tool providers (OpenAPI documents, MCP servers) and the tools runs see (calls for workflows go through the engine). */
   readonly tools: ToolService;
+  /** Published versions of apps and their API keys (authentication and per-key limits for the published API). */
+  readonly publishing: PublishingService;
   /** What job handlers use, for callers that run a job directly (the CLI). */
   readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
@@ -106,6 +109,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
     const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors, sqliteRoots: config.sqliteRoots }));
     const tools = createToolService({ prisma: db.prisma, secrets, servicesFor });
+    const publishing = createPublishingService({ prisma: db.prisma, servicesFor });
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });
@@ -123,6 +127,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       knowledge,
       dataSources,
       tools,
+      publishing,
       async handleLocalModelsApi(request) {
         return toWebResponse(await handleOpenAiRequest(localRuntime, request));
       },

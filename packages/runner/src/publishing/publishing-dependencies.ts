@@ -1,0 +1,15 @@
+import type { PrismaClient } from "@tandem/db";
+import type { EngineServicesFactory } from "../runs/engine-services.ts";
+
+/** What the publishing functions need, given once at composition. */
+export interface PublishingDependencies {
+  prisma: PrismaClient;
+  /**
+   * The workspace's engine services, so validation at publish time knows which models are local (a
+   * private app may use only those). Without it, private apps' model references are not checked here
+   * (the run checks them again).
+   */
+  servicesFor?: EngineServicesFactory;
+  /** The clock; tests inject one. */
+  now?: () => Date;
+}

@@ -75,11 +75,6 @@ export async function buildProductIndex(corpus: readonly CorpusDocument[], optio
     const ingestSeconds = (performance.now() - started) / 1000;
     const failed = await prisma.document.count({ where: { knowledgeBaseId: knowledgeBase.id, status: "failed" } });
     const view = await tandem.knowledge.getKnowledgeBase(workspace.id, knowledgeBase.id);
-    const closeAll = async () => {
-      await tandem.close();
-      await models?.close();
-      await rm(dataDir, { recursive: true, force: true });
-    };
     return {
       tandem,
       workspaceId: workspace.id,
@@ -97,12 +92,16 @@ export async function buildProductIndex(corpus: readonly CorpusDocument[], optio
         }
         return ids;
       },
-      close: closeAll,
+      close: () => closeAll(tandem, models, dataDir),
     };
   } catch (error) {
-    await tandem.close();
-    await models?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await closeAll(tandem, models, dataDir);
     throw error;
   }
+}
+
+async function closeAll(tandem: Tandem, models: ScriptedModelServer | null, dataDir: string): Promise<void> {
+  await tandem.close();
+  await models?.close();
+  await rm(dataDir, { recursive: true, force: true });
 }

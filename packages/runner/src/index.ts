@@ -41,6 +41,7 @@ export { probeAndCacheModel, testModelProvider } from "./models/probe-provider-m
 export { createKnowledgeService, type KnowledgeService } from "./knowledge/create-knowledge-service.ts";
 export { createKnowledgeRetriever, type KnowledgeRetrieverOptions } from "./knowledge/retrieve-chunks.ts";
 export { ingestDocumentsJob, type IngestOutcome, type IngestDependencies } from "./knowledge/ingest-documents.job.ts";
+export { ServiceError, isServiceError } from "./errors/service-error.ts";
 export { KnowledgeError, isKnowledgeError, KNOWLEDGE_ERROR_STATUS, type KnowledgeErrorCode } from "./knowledge/knowledge-error.ts";
 export {
   knowledgeBaseInputSchema,

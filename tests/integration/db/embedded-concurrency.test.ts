@@ -5,6 +5,7 @@
 import { openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from "@tandem/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bind, connectWire, execute, parse, sync } from "./support/wire-client.ts";
 
 let embedded: EmbeddedPostgres;
 const clients: pg.Client[] = [];
@@ -24,6 +25,29 @@ afterAll(async () => {
 });
 
 describe("embedded Postgres with concurrent connections", () => {
+  it("does not let another connection's Parse land between a connection's Parse and its Bind", async () => {
+    // The interleaving, made deterministic: A parses (no Sync yet), B sends a whole exchange, then A
+    // binds. Without keepExtendedQueriesWhole, B's Parse replaces A's unnamed statement and A's Bind
+    // fails ("bind message supplies 1 parameters, but prepared statement requires 2").
+    const a = await connectWire(embedded.port);
+    const b = await connectWire(embedded.port);
+    try {
+      a.send(parse("SELECT $1::int AS one"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      b.send(parse("SELECT $1::int + $2::int AS two"), bind(["1", "2"]), execute(), sync());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      a.send(bind(["7"]), execute(), sync());
+      const [fromA, fromB] = await Promise.all([a.untilReady(), b.untilReady()]);
+      expect(fromA.errors).toEqual([]);
+      expect(fromB.errors).toEqual([]);
+      expect(fromA.types).toContain("D");
+      expect(fromB.types).toContain("D");
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it("keeps each connection's parameterised queries whole", async () => {
     const runs = clients.map(async (client, index) => {
       const results: number[] = [];

@@ -56,7 +56,6 @@ describe("CRUD on every column", () => {
       documentCount: 3,
       chunkCount: 30,
       tokenCount: 9_000,
-      keywordChunkCount: 30,
       keywordTermTotal: 4_500n,
       createdAt,
       updatedAt: createdAt,

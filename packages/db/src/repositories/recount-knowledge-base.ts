@@ -18,7 +18,6 @@ export async function recountKnowledgeBase(prisma: PrismaClient, knowledgeBaseId
       document_count = (SELECT count(*) FROM documents d WHERE d.knowledge_base_id = kb.id),
       chunk_count = (SELECT count(*) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
       token_count = (SELECT coalesce(sum(c.token_count), 0) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
-      keyword_chunk_count = (SELECT count(*) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
       keyword_term_total = (SELECT coalesce(sum(c.term_count), 0) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
       updated_at = now()
     WHERE kb.id = ${knowledgeBaseId}::uuid

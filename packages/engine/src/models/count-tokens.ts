@@ -1,14 +1,7 @@
-import { countTokens as countCl100k } from "gpt-tokenizer/encoding/cl100k_base";
-
-/** Special-token strings in user text are ordinary text: counted, never a reason to throw. */
-const ORDINARY_TEXT = { disallowedSpecial: new Set<string>() };
-
 /**
- * Token counting with the BPE ranks bundled in gpt-tokenizer: never a download (LangChain's default
- * fetches rank files from the internet and, air-gapped, retries for minutes). cl100k is a close enough
- * estimate for local models' tokenizers when sizing prompts and chunks; providers' own usage figures
- * are preferred whenever a response carries them. The same counter as @tandem/knowledge's chunker.
+ * Token counting for sizing prompts and chunks: the same cl100k counter the knowledge package chunks
+ * with (bundled ranks, never a download; see @tandem/knowledge's count-tokens.ts), through a subpath
+ * that loads the tokenizer alone, not the document parsers. cl100k is a close enough estimate for local
+ * models' tokenizers; providers' own usage figures are preferred whenever a response carries them.
  */
-export function countTokens(text: string): number {
-  return text.length === 0 ? 0 : countCl100k(text, ORDINARY_TEXT);
-}
+export { countTokens } from "@tandem/knowledge/tokens";

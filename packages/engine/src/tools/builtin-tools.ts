@@ -51,12 +51,12 @@ const regexExtractTool: ToolImplementation = {
     } catch (error) {
       throw new Error(`The pattern is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const matches = [...text.matchAll(pattern)].slice(0, 1000).map((match) => ({
-      match: match[0],
-      index: match.index,
-      groups: match.slice(1),
-      ...(match.groups ? { named: { ...match.groups } } : {}),
-    }));
+    // Stops at 1,000 matches instead of collecting every match first.
+    const matches: Array<{ match: string; index: number; groups: Array<string | undefined>; named?: Record<string, string | undefined> }> = [];
+    for (const match of text.matchAll(pattern)) {
+      matches.push({ match: match[0], index: match.index, groups: match.slice(1), ...(match.groups ? { named: { ...match.groups } } : {}) });
+      if (matches.length >= 1000) break;
+    }
     return Promise.resolve(matches);
   },
 };

@@ -32,8 +32,13 @@ export function openCredentials(secrets: SecretBox, sealed: string | null): Data
 
 export function connectorFor(row: Pick<DataSourceRow, "config" | "credentialsEncrypted">, secrets: SecretBox, allowedHosts: readonly string[]): SqlConnector {
   const config = row.config as DataSourceConfigInput; // Parsed (and refused with invalid_config) by createConnector.
+  return connectorForSettings(config, openCredentials(secrets, row.credentialsEncrypted), allowedHosts);
+}
+
+/** A connector for settings not saved (yet): credentials in the clear, as a form sends them to be tested. */
+export function connectorForSettings(config: DataSourceConfigInput, credentials: Parameters<typeof createConnector>[0]["credentials"], allowedHosts: readonly string[]): SqlConnector {
   const timeoutMs = typeof config === "object" && config !== null && "limits" in config ? Number(config.limits?.statementTimeoutMs ?? 30_000) : 30_000;
-  return createConnector({ config, credentials: openCredentials(secrets, row.credentialsEncrypted), fetch: guardedFetch(allowedHosts, timeoutMs + 1_000) });
+  return createConnector({ config, credentials, fetch: guardedFetch(allowedHosts, timeoutMs + 1_000) });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { ServiceError, serviceErrorGuard } from "../errors/service-error.ts";
+
 /**
  * What can go wrong with data sources that the caller can fix. `status` is the HTTP status an API route
  * answers with; messages say what to do. Connector failures stay `SqlError`s (`isSqlError`).
@@ -11,18 +13,12 @@ export const DATA_SOURCE_ERROR_STATUS = {
 
 export type DataSourceErrorCode = keyof typeof DATA_SOURCE_ERROR_STATUS;
 
-export class DataSourceError extends Error {
+export class DataSourceError extends ServiceError<DataSourceErrorCode> {
   override readonly name = "DataSourceError";
-  readonly code: DataSourceErrorCode;
-  readonly status: number;
 
   constructor(code: DataSourceErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = DATA_SOURCE_ERROR_STATUS[code];
+    super(DATA_SOURCE_ERROR_STATUS, code, message, options);
   }
 }
 
-export function isDataSourceError(error: unknown): error is DataSourceError {
-  return error instanceof Error && error.name === "DataSourceError" && typeof (error as { code?: unknown }).code === "string"; // Reads one field, checked.
-}
+export const isDataSourceError = serviceErrorGuard<DataSourceError>("DataSourceError");

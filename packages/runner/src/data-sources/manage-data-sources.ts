@@ -12,7 +12,7 @@ import {
   type SchemaAnnotations,
 } from "@tandem/sql";
 import { z } from "zod";
-import { connectorFor, type ConnectorCache, type DataSourceRow } from "./connector-cache.ts";
+import { connectorForSettings, type ConnectorCache, type DataSourceRow } from "./connector-cache.ts";
 import { checkSqlitePath } from "./check-sqlite-path.ts";
 import { DataSourceError } from "./data-source-error.ts";
 
@@ -182,11 +182,7 @@ export async function testDataSourceConnection(
   }
   const parsed = parseInput(dataSourceInputSchema.omit({ name: true }), target, "data source");
   await checkSqlitePath(parsed.config, dependencies.sqliteRoots);
-  const connector = connectorFor(
-    { config: parsed.config, credentialsEncrypted: parsed.credentials === undefined ? null : dependencies.secrets.seal(JSON.stringify(parsed.credentials)) },
-    dependencies.secrets,
-    allowedHosts,
-  );
+  const connector = connectorForSettings(parsed.config, parsed.credentials, allowedHosts);
   try {
     return await connector.testConnection();
   } finally {

@@ -1,3 +1,5 @@
+import { ServiceError, serviceErrorGuard } from "../errors/service-error.ts";
+
 /**
  * What can go wrong with knowledge bases that the caller can fix. `status` is the HTTP status an API
  * route answers with; messages say what to do.
@@ -16,20 +18,12 @@ export const KNOWLEDGE_ERROR_STATUS = {
 
 export type KnowledgeErrorCode = keyof typeof KNOWLEDGE_ERROR_STATUS;
 
-export class KnowledgeError extends Error {
+export class KnowledgeError extends ServiceError<KnowledgeErrorCode> {
   override readonly name = "KnowledgeError";
-  readonly code: KnowledgeErrorCode;
-  readonly status: number;
-  readonly details: Record<string, unknown> | undefined;
 
   constructor(code: KnowledgeErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = KNOWLEDGE_ERROR_STATUS[code];
-    this.details = options.details;
+    super(KNOWLEDGE_ERROR_STATUS, code, message, options);
   }
 }
 
-export function isKnowledgeError(error: unknown): error is KnowledgeError {
-  return error instanceof Error && error.name === "KnowledgeError" && typeof (error as { code?: unknown }).code === "string";
-}
+export const isKnowledgeError = serviceErrorGuard<KnowledgeError>("KnowledgeError");

@@ -173,7 +173,7 @@ export function createKnowledgeRetriever(options: KnowledgeRetrieverOptions): Kn
           trace.models.push({ purpose: "rerank", provider: reranked.usage.model.provider, model: reranked.usage.model.model, tokensIn: reranked.usage.tokensIn });
           const unit = toUnitInterval(reranked.scores);
           rerankScores = new Map(pool.map((hit, index) => [hit.id, unit[index] ?? 0]));
-          fused = pool.map((hit) => hit).sort((left, right) => (rerankScores?.get(right.id) ?? 0) - (rerankScores?.get(left.id) ?? 0));
+          fused = [...pool].sort((left, right) => (rerankScores?.get(right.id) ?? 0) - (rerankScores?.get(left.id) ?? 0));
           trace.reranked = true;
         }
       }

@@ -1,3 +1,5 @@
+import { ServiceError, serviceErrorGuard } from "../errors/service-error.ts";
+
 /**
  * What can go wrong with publishing and app API keys that the caller can fix. `status` is the HTTP status
  * an API route answers with; messages say what to do.
@@ -14,11 +16,8 @@ export const PUBLISHING_ERROR_STATUS = {
 
 export type PublishingErrorCode = keyof typeof PUBLISHING_ERROR_STATUS;
 
-export class PublishingError extends Error {
+export class PublishingError extends ServiceError<PublishingErrorCode> {
   override readonly name = "PublishingError";
-  readonly code: PublishingErrorCode;
-  readonly status: number;
-  readonly details: Record<string, unknown> | undefined;
   /** Set on too_many_requests: seconds until a retry can succeed (the `Retry-After` header). */
   readonly retryAfterSeconds: number | undefined;
 
@@ -27,14 +26,9 @@ export class PublishingError extends Error {
     message: string,
     options: { cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = PUBLISHING_ERROR_STATUS[code];
-    this.details = options.details;
+    super(PUBLISHING_ERROR_STATUS, code, message, options);
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
-export function isPublishingError(error: unknown): error is PublishingError {
-  return error instanceof Error && error.name === "PublishingError" && typeof (error as { code?: unknown }).code === "string";
-}
+export const isPublishingError = serviceErrorGuard<PublishingError>("PublishingError");

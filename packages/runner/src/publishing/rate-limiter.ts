@@ -63,7 +63,8 @@ export function createInProcessRateLimiter(options: { now?: () => number } = {})
           }),
         );
       }
-      state.starts.push(time);
+      // Only rate-limited keys need the request log; an unlimited one would grow it for nothing.
+      if (limits.rateLimitPerMin !== null) state.starts.push(time);
       state.active += 1;
       states.set(keyId, state);
       let released = false;
@@ -72,6 +73,8 @@ export function createInProcessRateLimiter(options: { now?: () => number } = {})
           if (released) return;
           released = true;
           state.active -= 1;
+          const cutoff = now() - WINDOW_MS;
+          while (state.starts.length > 0 && (state.starts[0] ?? 0) <= cutoff) state.starts.shift();
           if (states.get(keyId) === state) forget(keyId, state);
         },
       });

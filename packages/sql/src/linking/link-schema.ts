@@ -3,6 +3,7 @@ import { foreignKeyClosure, foreignKeyGraph } from "./foreign-key-closure.ts";
 import { questionTerms, stemmedPhrase, type QuestionTerms } from "./question-terms.ts";
 import { scoreSchema, type ScoredColumn, type ScoredTable } from "./score-schema.ts";
 import { identifierTokens, splitWords, textTokens } from "./tokenize.ts";
+import { cosine } from "./cosine.ts";
 
 /** Turns texts into vectors (any model); used only when a source has embeddings configured. */
 export type EmbedTexts = (texts: string[]) => Promise<number[][]>;
@@ -60,19 +61,6 @@ function scaleSimilarity(similarity: number, scale: { floor: number; full: numbe
   return Math.max(0, Math.min(1, (similarity - scale.floor) / (scale.full - scale.floor)));
 }
 
-function cosine(left: readonly number[], right: readonly number[]): number {
-  let dot = 0;
-  let leftNorm = 0;
-  let rightNorm = 0;
-  for (let index = 0; index < left.length; index += 1) {
-    const a = left[index] ?? 0;
-    const b = right[index] ?? 0;
-    dot += a * b;
-    leftNorm += a * a;
-    rightNorm += b * b;
-  }
-  return leftNorm === 0 || rightNorm === 0 ? 0 : dot / Math.sqrt(leftNorm * rightNorm);
-}
 
 async function embeddingScores(question: string, schema: DatabaseSchema, embed: EmbedTexts, scale: { floor: number; full: number }): Promise<Map<string, number>> {
   const keys: string[] = [];

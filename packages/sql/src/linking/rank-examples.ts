@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type EmbedTexts } from "./link-schema.ts";
 import { splitWords, stemToken } from "./tokenize.ts";
+import { cosine } from "./cosine.ts";
 
 /**
  * Words of a question for example ranking. Unlike schema linking, the words that shape the SQL stay in
@@ -61,17 +62,6 @@ function bm25Scores(question: string, documents: readonly string[][]): number[] 
   });
 }
 
-function cosine(left: readonly number[], right: readonly number[]): number {
-  let dot = 0;
-  let leftNorm = 0;
-  let rightNorm = 0;
-  for (let index = 0; index < left.length; index += 1) {
-    dot += (left[index] ?? 0) * (right[index] ?? 0);
-    leftNorm += (left[index] ?? 0) ** 2;
-    rightNorm += (right[index] ?? 0) ** 2;
-  }
-  return leftNorm === 0 || rightNorm === 0 ? 0 : dot / Math.sqrt(leftNorm * rightNorm);
-}
 
 /**
  * The `k` stored examples most similar to a question, best first, for the prompt's few-shot block.

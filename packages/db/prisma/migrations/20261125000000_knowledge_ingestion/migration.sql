@@ -3,7 +3,8 @@
 -- - what each document was indexed with, so a settings change re-indexes only what changed;
 -- - parent chunks (parent-child mode) marked, since they are returned but never matched;
 -- - postings carry their chunk's document and length, so BM25 needs no join to score;
--- - collection statistics (N, total length) and the studio's counts kept exact by statement triggers.
+-- - collection statistics (N is chunk_count; the total length is keyword_term_total) and the studio's
+--   counts kept exact by statement triggers.
 
 CREATE TABLE "document_files" (
     "document_id" UUID NOT NULL,
@@ -36,65 +37,46 @@ ALTER TABLE "chunk_terms" ALTER COLUMN "chunk_length" SET NOT NULL;
 -- Cascades from workspaces reach chunk_terms through knowledge_bases; this index only slowed writes.
 DROP INDEX "chunk_terms_workspace_id_idx";
 
-ALTER TABLE "knowledge_bases" ADD COLUMN "keyword_chunk_count" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "knowledge_bases" ADD COLUMN "keyword_term_total" BIGINT NOT NULL DEFAULT 0;
 
 -- Counts maintained per statement (not per row): a bulk insert of 5,000 chunks updates its knowledge
 -- base once. Cascaded deletes fire them too, so the counts cannot drift. A chunk's token_count,
 -- term_count and is_parent are never updated in place (re-indexing replaces the rows), so there is no
 -- UPDATE trigger; recountKnowledgeBase repairs the counts from the rows if that ever changes.
-CREATE FUNCTION "tandem_chunks_count_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION "tandem_chunks_count"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE knowledge_bases kb SET
-    chunk_count = kb.chunk_count + d.chunks,
-    token_count = kb.token_count + d.tokens,
-    keyword_chunk_count = kb.keyword_chunk_count + d.keyword_chunks,
-    keyword_term_total = kb.keyword_term_total + d.terms
-  FROM (
-    SELECT knowledge_base_id,
-      count(*) FILTER (WHERE NOT is_parent) AS chunks,
-      coalesce(sum(token_count) FILTER (WHERE NOT is_parent), 0) AS tokens,
-      count(*) FILTER (WHERE NOT is_parent) AS keyword_chunks,
-      coalesce(sum(term_count) FILTER (WHERE NOT is_parent), 0) AS terms
-    FROM new_rows GROUP BY knowledge_base_id
-  ) d
-  WHERE kb.id = d.knowledge_base_id;
-  RETURN NULL;
-END $$;
-
-CREATE FUNCTION "tandem_chunks_count_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE knowledge_bases kb SET
-    chunk_count = kb.chunk_count - d.chunks,
-    token_count = kb.token_count - d.tokens,
-    keyword_chunk_count = kb.keyword_chunk_count - d.keyword_chunks,
-    keyword_term_total = kb.keyword_term_total - d.terms
-  FROM (
-    SELECT knowledge_base_id,
-      count(*) FILTER (WHERE NOT is_parent) AS chunks,
-      coalesce(sum(token_count) FILTER (WHERE NOT is_parent), 0) AS tokens,
-      count(*) FILTER (WHERE NOT is_parent) AS keyword_chunks,
-      coalesce(sum(term_count) FILTER (WHERE NOT is_parent), 0) AS terms
-    FROM old_rows GROUP BY knowledge_base_id
-  ) d
-  WHERE kb.id = d.knowledge_base_id;
+  -- One body for both directions: the rows are the statement's new_rows (added) or old_rows (taken away).
+  EXECUTE format($sql$
+    UPDATE knowledge_bases kb SET
+      chunk_count = kb.chunk_count + %1$s * d.chunks,
+      token_count = kb.token_count + %1$s * d.tokens,
+      keyword_term_total = kb.keyword_term_total + %1$s * d.terms
+    FROM (
+      SELECT knowledge_base_id,
+        count(*) FILTER (WHERE NOT is_parent) AS chunks,
+        coalesce(sum(token_count) FILTER (WHERE NOT is_parent), 0) AS tokens,
+        coalesce(sum(term_count) FILTER (WHERE NOT is_parent), 0) AS terms
+      FROM %2$I GROUP BY knowledge_base_id
+    ) d
+    WHERE kb.id = d.knowledge_base_id$sql$,
+    CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END,
+    CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER "chunks_count_insert" AFTER INSERT ON "chunks"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tandem_chunks_count_insert"();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tandem_chunks_count"();
 CREATE TRIGGER "chunks_count_delete" AFTER DELETE ON "chunks"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tandem_chunks_count_delete"();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tandem_chunks_count"();
 
 CREATE FUNCTION "tandem_documents_count"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    UPDATE knowledge_bases kb SET document_count = kb.document_count + d.n
-    FROM (SELECT knowledge_base_id, count(*) AS n FROM new_rows GROUP BY knowledge_base_id) d WHERE kb.id = d.knowledge_base_id;
-  ELSE
-    UPDATE knowledge_bases kb SET document_count = kb.document_count - d.n
-    FROM (SELECT knowledge_base_id, count(*) AS n FROM old_rows GROUP BY knowledge_base_id) d WHERE kb.id = d.knowledge_base_id;
-  END IF;
+  EXECUTE format($sql$
+    UPDATE knowledge_bases kb SET document_count = kb.document_count + %1$s * d.n
+    FROM (SELECT knowledge_base_id, count(*) AS n FROM %2$I GROUP BY knowledge_base_id) d
+    WHERE kb.id = d.knowledge_base_id$sql$,
+    CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END,
+    CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
   RETURN NULL;
 END $$;
 CREATE TRIGGER "documents_count_insert" AFTER INSERT ON "documents"
@@ -107,5 +89,4 @@ UPDATE knowledge_bases kb SET
   document_count = (SELECT count(*) FROM documents d WHERE d.knowledge_base_id = kb.id),
   chunk_count = (SELECT count(*) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
   token_count = (SELECT coalesce(sum(c.token_count), 0) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
-  keyword_chunk_count = (SELECT count(*) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent),
   keyword_term_total = (SELECT coalesce(sum(c.term_count), 0) FROM chunks c WHERE c.knowledge_base_id = kb.id AND NOT c.is_parent);

@@ -49,8 +49,8 @@ export async function keywordSearch(prisma: PrismaClient, options: KeywordSearch
       : Prisma.empty;
   const rows = await prisma.$queryRaw<Array<{ chunk_id: string; document_id: string; score: number }>>`
     WITH stats AS (
-      SELECT sum(kb.keyword_chunk_count)::float8 AS n,
-        (sum(kb.keyword_term_total)::float8 / nullif(sum(kb.keyword_chunk_count), 0)::float8) AS avgdl
+      SELECT sum(kb.chunk_count)::float8 AS n,
+        (sum(kb.keyword_term_total)::float8 / nullif(sum(kb.chunk_count), 0)::float8) AS avgdl
       FROM knowledge_bases kb
       WHERE kb.id = ANY(${knowledgeBaseIds}::uuid[])
     ),

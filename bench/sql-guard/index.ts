@@ -2,9 +2,12 @@
  * `npm run bench -- sql-guard [--gold FILE --db-dir DIR] [--attacks FILE] [--max-rows N] [--timeout-ms N]`
  * The read-only SQL guard against both of its failure modes.
  * Gold (false refusals): every Spider dev gold query whose SQLite database is present goes through
- * `guardSql` (dialect sqlite) and runs, as guarded, in the read-only SQLite executor (a child process,
- * killed at the deadline); its rows must equal those of the original SQL run directly with better-sqlite3:
- * in order when the query has ORDER BY, as multisets otherwise. `gold_passed` counts the queries the guard
+ * `guardSql` (dialect sqlite) and then runs through the product's SQLite connector (`createSqliteConnector`:
+ * guarded again, the file opened read-only in a child process killed at the deadline); its rows must equal
+ * those of the original SQL run directly with better-sqlite3, in order when the query has ORDER BY, as
+ * multisets otherwise. The direct rows pass through the connector's documented value normalisation
+ * (`normalizeValue` with the column types the connector reported: blobs as base64, big integers as strings,
+ * SQLite `bool` columns' 'T'/'F' as booleans) so that values are compared, not encodings. `gold_passed` counts the queries the guard
  * accepted, `results_identical` those whose rows also matched; the row cap (`--max-rows`, default 100,000)
  * is above every Spider result, `row_cap_hits` says if one reached it. Queries whose database is missing
  * (wta_1) or that fail when run directly are counted apart, not in `gold_total`. better-sqlite3 builds SQLite
@@ -21,7 +24,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { createSqliteReadOnlyExecutor, guardSql, SQLITE_READ_ONLY_OPEN_OPTIONS, type SqliteReadOnlyExecutor } from "@tandem/sql";
+import { createSqliteConnector, guardSql, normalizeValue, type QueryResult, type SqlConnector } from "@tandem/sql";
 import { readAttacks, readGold } from "./read-inputs.ts";
 
 const spider = path.join("..", "shared", "data", "spider");
@@ -36,18 +39,18 @@ const { values } = parseArgs({
 });
 const maxRows = Number(values["max-rows"]);
 const timeoutMs = Number(values["timeout-ms"]);
-if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`--max-rows must be a positive integer, not ${values["max-rows"]}`);
-if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new Error(`--timeout-ms must be a positive integer, not ${values["timeout-ms"]}`);
+if (!Number.isInteger(maxRows) || maxRows < 1 || maxRows > 100_000) throw new Error(`--max-rows must be an integer from 1 to 100000 (a source's largest row cap), not ${values["max-rows"]}`);
+if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) throw new Error(`--timeout-ms must be an integer from 100 to 600000, not ${values["timeout-ms"]}`);
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (samples: number[], fraction: number) =>
   [...samples].sort((left, right) => left - right)[Math.min(samples.length - 1, Math.floor(fraction * samples.length))] ?? Number.NaN;
 
-/** One row as a comparable string: blobs as hex, bigints as digits. */
-const rowKey = (row: unknown[]) =>
-  JSON.stringify(row, (_key, value: unknown) =>
-    value instanceof Uint8Array ? `blob:${Buffer.from(value).toString("hex")}` : typeof value === "bigint" ? `bigint:${value}` : value,
-  );
+/** One row as a comparable string. */
+const rowKey = (row: unknown[]) => JSON.stringify(row);
+/** Direct rows as the connector returns values, by the column types it reported. */
+const asConnectorValues = (rows: unknown[][], columns: QueryResult["columns"]) =>
+  rows.map((row) => row.map((value, index) => normalizeValue(value, columns[index]?.type ?? "string")));
 function sameRows(guarded: unknown[][], direct: unknown[][], ordered: boolean): boolean {
   if (guarded.length !== direct.length) return false;
   const left = guarded.map(rowKey);
@@ -79,7 +82,7 @@ function runDirect(database: Database.Database, original: string): { rows: unkno
 const gold = await readGold(path.resolve(values.gold ?? ""));
 const dbDir = path.resolve(values["db-dir"] ?? "");
 const direct = new Map<string, Database.Database>();
-const executors = new Map<string, SqliteReadOnlyExecutor>();
+const connectors = new Map<string, SqlConnector>();
 let goldTotal = 0;
 let goldPassed = 0;
 let identical = 0;
@@ -99,7 +102,8 @@ try {
     }
     let database = direct.get(item.dbId);
     if (!database) {
-      database = new Database(file, SQLITE_READ_ONLY_OPEN_OPTIONS);
+      database = new Database(file, { readonly: true, fileMustExist: true });
+      database.defaultSafeIntegers(true); // Big integers as BigInt, as the connector's process reads them.
       direct.set(item.dbId, database);
     }
     let expected: unknown[][];
@@ -122,15 +126,15 @@ try {
       continue;
     }
     goldPassed += 1;
-    let executor = executors.get(item.dbId);
-    if (!executor) {
-      executor = createSqliteReadOnlyExecutor({ file, timeoutMs, maxRows });
-      executors.set(item.dbId, executor);
+    let connector = connectors.get(item.dbId);
+    if (!connector) {
+      connector = createSqliteConnector({ kind: "sqlite", path: file, limits: { statementTimeoutMs: timeoutMs, rowCap: maxRows, concurrencyCap: 1 } });
+      connectors.set(item.dbId, connector);
     }
     try {
-      const result = await executor.query(verdict.sql);
-      if (sameRows(result.rows, expected.slice(0, maxRows), /\border\s+by\b/i.test(sql))) identical += 1;
-      else console.error(`DIFFERENT ROWS (${item.dbId}): ${result.rows.length} guarded vs ${expected.length} direct | ${sql} | ran: ${verdict.sql}`);
+      const result = await connector.execute(sql, { maxRows });
+      if (sameRows(result.rows, asConnectorValues(expected.slice(0, maxRows), result.columns), /\border\s+by\b/i.test(sql))) identical += 1;
+      else console.error(`DIFFERENT ROWS (${item.dbId}): ${result.rows.length} guarded vs ${expected.length} direct | ${sql} | ran: ${result.sql}`);
     } catch (error) {
       console.error(`GUARDED RUN FAILED (${item.dbId}): ${error instanceof Error ? error.message : String(error)} | ran: ${verdict.sql}`);
     }
@@ -138,7 +142,7 @@ try {
   }
 } finally {
   for (const database of direct.values()) database.close();
-  await Promise.all([...executors.values()].map((executor) => executor.close()));
+  await Promise.all([...connectors.values()].map((connector) => connector.close()));
 }
 if (missingDatabases.size > 0) console.error(`not runnable, no SQLite file: ${notRunnable} queries of ${[...missingDatabases].join(", ")}`);
 

@@ -15,6 +15,7 @@ export {
   type BusinessTerm,
 } from "./introspection/database-schema.ts";
 export { linkSchema, type LinkSchemaOptions, type LinkedSchema, type LinkedTable, type EmbedTexts } from "./linking/link-schema.ts";
+export { createEmbeddingCache, type EmbeddingCache, type EmbeddingCacheOptions } from "./linking/embedding-cache.ts";
 export {
   dataSourceConfigSchema,
   dataSourceCredentialsSchema,
@@ -49,27 +50,8 @@ export { schemaAnnotationsSchema, applyAnnotations, type SchemaAnnotations, type
 export { renderSchemaForPrompt, quoteIdentifier, type RenderSchemaOptions } from "./linking/render-schema-for-prompt.ts";
 export { rankExamples, sqlExampleSchema, type SqlExample, type RankedExample, type RankExamplesOptions } from "./linking/rank-examples.ts";
 export { guardSql, guardSqlOptionsSchema, DEFAULT_MAX_SQL_LENGTH, type GuardResult, type GuardSqlOptions } from "./guard/guard-sql.ts";
-export { type SqlGuardRefusalCode } from "./guard/guard-failure.ts";
-export { SqlGuardError, isSqlGuardError, SQL_GUARD_CODES, type SqlGuardCode } from "./guard/sql-guard-error.ts";
-export {
-  postgresReadOnlyStatements,
-  mysqlReadOnlyStatements,
-  detectMysqlFlavor,
-  withPostgresReadOnly,
-  withMysqlReadOnly,
-  classifySessionError,
-  SQLITE_READ_ONLY_OPEN_OPTIONS,
-  type SqlSessionClient,
-  type ReadOnlySessionOptions,
-  type MysqlFlavor,
-} from "./guard/read-only-session.ts";
-export {
-  createSqliteReadOnlyExecutor,
-  SqliteExecutionError,
-  type SqliteReadOnlyExecutor,
-  type SqliteReadOnlyExecutorOptions,
-  type SqliteQueryResult,
-} from "./guard/run-sqlite-read-only.ts";
+export { SQL_GUARD_REFUSAL_CODES, type SqlGuardRefusalCode } from "./guard/guard-failure.ts";
+export { postgresReadOnlyStatements, mysqlReadOnlyStatements, detectMysqlFlavor, type ReadOnlySessionOptions, type MysqlFlavor } from "./guard/read-only-session.ts";
 export { extractSql } from "./generation/extract-sql.ts";
 export { buildSqlPrompt, type BuildSqlPromptInput, type SqlChatMessage, type PreviousAttempt } from "./generation/build-sql-prompt.ts";
 export { suggestChart, type ChartSuggestion } from "./generation/suggest-chart.ts";

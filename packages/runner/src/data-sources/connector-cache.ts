@@ -53,30 +53,68 @@ export interface ConnectorCache {
   close(): Promise<void>;
 }
 
+/** A connector that counts its calls in flight, so that a replaced one can be closed when they end. */
+interface TrackedConnector {
+  connector: SqlConnector;
+  /** Closes the connector once no call is in flight (at once if none is). */
+  retire(): Promise<void>;
+}
+
+function track(inner: SqlConnector): TrackedConnector {
+  let inFlight = 0;
+  let retiring: (() => void) | undefined;
+  const settled = () => {
+    inFlight -= 1;
+    if (inFlight === 0) retiring?.();
+  };
+  const counted =
+    <Args extends unknown[], Result>(call: (...args: Args) => Promise<Result>) =>
+    (...args: Args): Promise<Result> => {
+      inFlight += 1;
+      return call(...args).finally(settled);
+    };
+  const connector: SqlConnector = {
+    kind: inner.kind,
+    dialect: inner.dialect,
+    testConnection: counted((options) => inner.testConnection(options)),
+    introspect: counted((options) => inner.introspect(options)),
+    execute: counted((sql, options) => inner.execute(sql, options)),
+    close: () => inner.close(),
+  };
+  return {
+    connector,
+    retire: async () => {
+      if (inFlight > 0) await new Promise<void>((resolve) => (retiring = resolve));
+      await inner.close().catch(() => undefined);
+    },
+  };
+}
+
 export function createConnectorCache(options: { secrets: SecretBox }): ConnectorCache {
-  const entries = new Map<string, { key: string; connector: SqlConnector }>();
+  const entries = new Map<string, { key: string; tracked: TrackedConnector }>();
   let closed = false;
   return {
     get(row, allowedHosts) {
       if (closed) throw new DataSourceError("not_found", "Tandem is shutting down; data sources are closed.");
       const key = `${row.updatedAt.toISOString()}\u0000${[...allowedHosts].sort().join(",")}`;
       const entry = entries.get(row.id);
-      if (entry?.key === key) return entry.connector;
-      if (entry) void entry.connector.close().catch(() => undefined);
-      const connector = connectorFor(row, options.secrets, allowedHosts);
-      entries.set(row.id, { key, connector });
-      return connector;
+      if (entry?.key === key) return entry.tracked.connector;
+      // Statements already running on the old settings finish; new ones use the new connector.
+      if (entry) void entry.tracked.retire();
+      const tracked = track(connectorFor(row, options.secrets, allowedHosts));
+      entries.set(row.id, { key, tracked });
+      return tracked.connector;
     },
     async evict(dataSourceId) {
       const entry = entries.get(dataSourceId);
       entries.delete(dataSourceId);
-      await entry?.connector.close().catch(() => undefined);
+      await entry?.tracked.connector.close().catch(() => undefined);
     },
     async close() {
       closed = true;
       const all = [...entries.values()];
       entries.clear();
-      await Promise.all(all.map((entry) => entry.connector.close().catch(() => undefined)));
+      await Promise.all(all.map((entry) => entry.tracked.connector.close().catch(() => undefined)));
     },
   };
 }

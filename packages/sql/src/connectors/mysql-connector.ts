@@ -29,8 +29,8 @@ export function mysqlError(error: unknown, config: MysqlSourceConfig): SqlError 
     return new SqlError("auth_failed", `MySQL at ${where} refused user "${config.user}": ${message}. Check the user name and password of this data source.`, { cause: error, details });
   }
   if (errno === 1049) return new SqlError("connection_failed", `${message} on ${where}. Check the database name of this data source.`, { cause: error, details });
-  // 1969: MariaDB's max_statement_time; 3024: MySQL's max_execution_time; 1317: KILL QUERY.
-  if (errno === 1969 || errno === 3024 || errno === 1317) return new SqlError("timeout", `MySQL stopped the statement: ${message}.`, { cause: error, details });
+  // 1969: MariaDB's max_statement_time; 3024: MySQL's max_execution_time; 1317: KILL QUERY; 1205: lock wait timeout.
+  if (errno === 1969 || errno === 3024 || errno === 1317 || errno === 1205) return new SqlError("timeout", `MySQL stopped the statement: ${message}.`, { cause: error, details });
   if ((code !== undefined && networkCodes.has(code)) || /connect ETIMEDOUT|Connection lost/i.test(message)) {
     return new SqlError("connection_failed", `Cannot reach MySQL at ${where} (${message}). Check the host and port, and that the server accepts connections from Tandem.`, { cause: error, details });
   }

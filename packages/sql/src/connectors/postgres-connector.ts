@@ -27,7 +27,8 @@ export function postgresError(error: unknown, config: PostgresSourceConfig): Sql
   if (code === "3D000") {
     return new SqlError("connection_failed", `${message} on ${where}. Check the database name of this data source.`, { cause: error, details: { databaseCode: code } });
   }
-  if (code === "57014") return new SqlError("timeout", `PostgreSQL stopped the statement: ${message}.`, { cause: error, details: { databaseCode: code } });
+  // 57014: statement_timeout (or a cancel); 55P03: lock_timeout, a statement that waited too long for a lock.
+  if (code === "57014" || code === "55P03") return new SqlError("timeout", `PostgreSQL stopped the statement: ${message}.`, { cause: error, details: { databaseCode: code } });
   if ((code !== undefined && networkCodes.has(code)) || /timeout exceeded when trying to connect|Connection terminated|connect ETIMEDOUT/i.test(message)) {
     return new SqlError("connection_failed", `Cannot reach PostgreSQL at ${where} (${message}). Check the host and port, and that the server accepts connections from Tandem.`, { cause: error, details: code === undefined ? {} : { databaseCode: code } });
   }

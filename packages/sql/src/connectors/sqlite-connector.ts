@@ -135,7 +135,10 @@ export function createSqliteConnector(config: SqliteSourceConfig): SqlConnector 
     },
     async close() {
       const exits = [...all].map((entry) => new Promise<void>((resolve) => (entry.child.exitCode !== null || entry.child.signalCode !== null ? resolve() : entry.child.once("exit", () => resolve()))));
-      for (const entry of all) entry.child.kill("SIGKILL");
+      for (const entry of all) {
+        hold(entry.child, true); // An unref'd child's exit would not keep the process alive long enough to be awaited.
+        entry.child.kill("SIGKILL");
+      }
       all.clear();
       idle.length = 0;
       await Promise.all(exits);

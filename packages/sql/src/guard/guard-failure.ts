@@ -1,8 +1,23 @@
-import type { SqlGuardCode } from "./sql-guard-error.ts";
 import type { SqlDialect } from "./tokenize-sql.ts";
 
-/** The codes `guardSql` refuses with; `timeout` and `write_refused` only come from execution. */
-export type SqlGuardRefusalCode = Exclude<SqlGuardCode, "timeout" | "write_refused">;
+/**
+ * Why `guardSql` refused a statement. Every code is the user's (or the model's) mistake to fix: the
+ * message says what to change, in words an LLM can act on.
+ */
+export const SQL_GUARD_REFUSAL_CODES = [
+  "empty",
+  "too_long",
+  "invalid_character",
+  "parse_error",
+  "not_single_statement",
+  "not_select",
+  "select_into",
+  "locking_clause",
+  "forbidden_function",
+  "forbidden_table",
+  "forbidden_syntax",
+] as const;
+export type SqlGuardRefusalCode = (typeof SQL_GUARD_REFUSAL_CODES)[number];
 
 export interface GuardFailure {
   ok: false;

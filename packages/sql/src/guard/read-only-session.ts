@@ -1,15 +1,11 @@
 import { z } from "zod";
-import { SqlGuardError } from "./sql-guard-error.ts";
 
 /**
  * How guarded SQL is executed: in a transaction the server itself holds read-only, under a statement
  * timeout, always rolled back. This is the layer that still holds if the guard lets a write through.
- * Connectors give their client (pg's Client or PoolClient, a mysql2/promise Connection) to the helpers
- * below; SQLite has its own executor (run-sqlite-read-only.ts).
+ * The PostgreSQL and MySQL connectors run these statements around every query; the SQLite connector opens
+ * the file read-only in its own process (connectors/sqlite-process.mjs).
  */
-export interface SqlSessionClient {
-  query(sql: string): Promise<unknown>;
-}
 
 export interface ReadOnlySessionOptions {
   /** Longest a statement may run, in milliseconds; also bounds lock waits. */
@@ -64,60 +60,3 @@ export function mysqlReadOnlyStatements(options: ReadOnlySessionOptions & { flav
     ],
   };
 }
-
-const driverErrorSchema = z.object({ code: z.union([z.string(), z.number()]).optional(), errno: z.number().optional() }).passthrough();
-
-/** PostgreSQL SQLSTATEs and MySQL/MariaDB error numbers for "too slow" and "refused: read-only". */
-const TIMEOUT_CODES = new Set<string | number>(["57014", "55P03", 3024, 1969, 1205]);
-const READ_ONLY_CODES = new Set<string | number>(["25006", 1792, 1290, 1836]);
-
-/** A driver error turned into a SqlGuardError when it is a timeout or a refused write; otherwise itself. */
-export function classifySessionError(error: unknown): unknown {
-  const parsed = driverErrorSchema.safeParse(error);
-  if (!parsed.success) return error;
-  const codes = [parsed.data.code, parsed.data.errno].filter((code) => code !== undefined);
-  const message = error instanceof Error ? error.message : String(error);
-  if (codes.some((code) => TIMEOUT_CODES.has(code))) {
-    return new SqlGuardError("timeout", `The query ran past its time limit and was stopped (${message}). Make it cheaper: filter earlier, aggregate, or avoid cross joins.`, { cause: error });
-  }
-  if (codes.some((code) => READ_ONLY_CODES.has(code))) {
-    return new SqlGuardError("write_refused", `The database refused a write in the read-only transaction (${message}). Only SELECT queries are allowed.`, { cause: error });
-  }
-  return error;
-}
-
-async function runSession<T>(client: SqlSessionClient, begin: readonly string[], end: readonly string[], run: () => Promise<T>): Promise<T> {
-  let result: T;
-  try {
-    for (const statement of begin) await client.query(statement);
-    result = await run();
-  } catch (error) {
-    try {
-      for (const statement of end) await client.query(statement);
-    } catch {
-      // The original error says more; a broken connection is the pool's to discard.
-    }
-    throw classifySessionError(error);
-  }
-  for (const statement of end) await client.query(statement);
-  return result;
-}
-
-/** Runs `run` (which queries through `client`) inside a read-only PostgreSQL transaction with timeouts; always rolls back. */
-export function withPostgresReadOnly<T>(client: SqlSessionClient, options: ReadOnlySessionOptions, run: () => Promise<T>): Promise<T> {
-  const { begin, end } = postgresReadOnlyStatements(options);
-  return runSession(client, begin, [end], run);
-}
-
-/** Runs `run` inside a read-only MySQL/MariaDB transaction with the flavor's statement timeout; always rolls back. */
-export function withMysqlReadOnly<T>(
-  client: SqlSessionClient,
-  options: ReadOnlySessionOptions & { flavor: MysqlFlavor },
-  run: () => Promise<T>,
-): Promise<T> {
-  const { begin, end } = mysqlReadOnlyStatements(options);
-  return runSession(client, begin, end, run);
-}
-
-/** better-sqlite3 options for a data source: never writes, never creates the file. */
-export const SQLITE_READ_ONLY_OPEN_OPTIONS = { readonly: true, fileMustExist: true } as const;

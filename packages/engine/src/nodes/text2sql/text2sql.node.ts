@@ -1,10 +1,13 @@
-import { answerQuestion, type SqlChatMessage } from "@tandem/sql";
+import { answerQuestion, createEmbeddingCache, type SqlChatMessage } from "@tandem/sql";
 import type { NodeUsage } from "../../ports/node-usage.ts";
 import { defineNode, NodeRunError } from "../../runtime/node-implementation.ts";
 import { valueToText } from "../../schema/value-reference.ts";
 import { requireSqlService, sqlResultOutputs } from "../shared/sql-result-outputs.ts";
 import { sumUsage } from "../shared/sum-usage.ts";
 import { text2sqlSchema } from "./text2sql.schema.ts";
+
+/** Schema and example texts embedded once per model, not once per question. */
+const linkingEmbeddings = createEmbeddingCache();
 
 /**
  * Text2SQL through the `sql` port: the source's cached schema, annotations and verified examples come
@@ -23,7 +26,7 @@ export const text2sqlNode = defineNode(text2sqlSchema, async (config, context) =
   const embed =
     embeddingModel === undefined
       ? undefined
-      : async (texts: string[]) => (await context.services.models.embed({ model: embeddingModel, texts, signal: context.signal, private: context.private })).vectors;
+      : linkingEmbeddings.wrap(embeddingModel, async (texts: string[]) => (await context.services.models.embed({ model: embeddingModel, texts, signal: context.signal, private: context.private })).vectors);
   const result = await answerQuestion<NodeUsage>({
     question,
     connector: { execute: (statement, options) => sql.execute(config.dataSourceId, statement, { ...(options?.maxRows === undefined ? {} : { maxRows: options.maxRows }), signal: context.signal }) },

@@ -79,7 +79,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const secrets = createSecretBox(await loadOrCreateSecretKey({ envValue: config.secretKey, stateDir: config.dataDir }));
     const queue =
       config.queue.kind === "bullmq"
-        ? createBullmqQueue({ catalog: jobCatalog, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix })
+        ? createBullmqQueue({ catalog: jobCatalog, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, lockDurationMs: config.queue.lockDurationMs })
         : createInProcessQueue({ catalog: jobCatalog });
     // LangGraph's checkpoints live in their own schema, apart from Tandem's tables.
     const checkpointer = PostgresSaver.fromConnString(db.url, { schema: "langgraph" });

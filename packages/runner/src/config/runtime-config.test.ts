@@ -25,7 +25,7 @@ describe("resolveRuntimeConfig", () => {
       PORT: "8080",
     });
     expect(config.mode).toBe("scaled");
-    expect(config.queue).toEqual({ kind: "bullmq", redisUrl: "redis://cache:6379", prefix: "prod" });
+    expect(config.queue).toEqual({ kind: "bullmq", redisUrl: "redis://cache:6379", prefix: "prod", lockDurationMs: 30_000 });
     expect(config.webProcessesJobs).toBe(false);
     expect(config.jobConcurrency).toBe(10);
     expect(config.http.port).toBe(8080);
@@ -64,6 +64,28 @@ describe("resolveRuntimeConfig", () => {
     expect(message).toContain("PORT");
     expect(message).toContain("DATABASE_URL: must be a postgresql:// URL");
     expect(message).toContain("TANDEM_JOB_CONCURRENCY");
+  });
+
+  it("takes the job lock duration from TANDEM_JOB_LOCK_MS, and refuses one too short or not a number", () => {
+    const scaled = { DATABASE_URL: "postgresql://tandem@db:5432/tandem", REDIS_URL: "redis://cache:6379", TANDEM_SECRET_KEY: "k".repeat(44) };
+    const lockOf = (env: NodeJS.ProcessEnv) => {
+      const { queue } = resolveRuntimeConfig(env);
+      return queue.kind === "bullmq" ? queue.lockDurationMs : undefined;
+    };
+    expect(lockOf(scaled)).toBe(30_000);
+    expect(lockOf({ ...scaled, TANDEM_JOB_LOCK_MS: "2000" })).toBe(2000);
+    expect(lockOf({ ...scaled, TANDEM_JOB_LOCK_MS: "" })).toBe(30_000);
+    for (const [value, problem] of [
+      ["500", "at least 1000"],
+      ["2.5", "whole number"],
+      ["soon", "whole number"],
+      ["7200000", "at most 3600000"],
+    ]) {
+      const error = captureError(() => resolveRuntimeConfig({ ...scaled, TANDEM_JOB_LOCK_MS: value }));
+      expect(isQueueError(error) && error.code).toBe("config_invalid");
+      expect(String(error)).toContain(`TANDEM_JOB_LOCK_MS: must be`);
+      expect(String(error)).toContain(problem);
+    }
   });
 
   it("treats empty variables as unset", () => {

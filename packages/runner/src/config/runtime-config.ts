@@ -14,7 +14,18 @@ export interface RuntimeConfig {
   /** Folder for local state (embedded database, secret key, uploads). */
   dataDir: string;
   database: { url: string | undefined; embeddedDir: string };
-  queue: { kind: "in-process" } | { kind: "bullmq"; redisUrl: string; prefix: string };
+  queue:
+    | { kind: "in-process" }
+    | {
+        kind: "bullmq";
+        redisUrl: string;
+        prefix: string;
+        /**
+         * How long a worker's lock on a running job lasts without renewal (it renews every half of it).
+         * A job whose worker died is found stalled within about twice this and handed to another worker.
+         */
+        lockDurationMs: number;
+      };
   /** Whether the web process runs jobs itself (embedded) or only enqueues them (scaled). */
   webProcessesJobs: boolean;
   jobConcurrency: number;
@@ -51,6 +62,15 @@ const envSchema = z.object({
   TANDEM_PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   TANDEM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   TANDEM_QUEUE_PREFIX: z.string().trim().min(1).default("tandem"),
+  TANDEM_JOB_LOCK_MS: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.coerce
+      .number({ message: "must be a whole number of milliseconds" })
+      .int({ message: "must be a whole number of milliseconds" })
+      .min(1000, { message: "must be at least 1000 ms (the lock is renewed every half of it)" })
+      .max(3_600_000, { message: "must be at most 3600000 ms (one hour)" })
+      .default(30_000),
+  ),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 });
@@ -83,7 +103,9 @@ export function resolveRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runt
     version: readVersion(root),
     dataDir,
     database: { url: values.DATABASE_URL, embeddedDir: path.join(dataDir, "pgdata") },
-    queue: values.REDIS_URL ? { kind: "bullmq", redisUrl: values.REDIS_URL, prefix: values.TANDEM_QUEUE_PREFIX } : { kind: "in-process" },
+    queue: values.REDIS_URL
+      ? { kind: "bullmq", redisUrl: values.REDIS_URL, prefix: values.TANDEM_QUEUE_PREFIX, lockDurationMs: values.TANDEM_JOB_LOCK_MS }
+      : { kind: "in-process" },
     webProcessesJobs: !scaled,
     jobConcurrency: values.TANDEM_JOB_CONCURRENCY ?? (scaled ? 10 : 4),
     parseThreads: values.TANDEM_PARSE_THREADS,

@@ -5,6 +5,8 @@ import type { EngineServicesFactory } from "../runs/engine-services.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import { toJsonInput } from "@tandem/db";
+import { isShutdownAbort } from "../queue/job-queue.ts";
+import { flushEventsBeforeCheckpoints } from "./flush-events-before-checkpoints.ts";
 
 export interface RunWorkflowJobDependencies {
   prisma: PrismaClient;
@@ -67,12 +69,21 @@ export async function runWorkflowJob(
       ...(run.conversationId ? { conversation_id: run.conversationId } : {}),
     },
     services,
-    onEvent: recorder.record,
+    // A shutdown is no stop: the run goes on in another try, so its event stream must not end here.
+    onEvent: (event) => {
+      if (event.type === "run-end" && event.status === "stopped" && isShutdownAbort(signal)) return;
+      recorder.record(event);
+    },
     signal,
-    checkpointer: dependencies.checkpointer,
+    checkpointer: flushEventsBeforeCheckpoints(dependencies.checkpointer, recorder.flush),
     resume,
   });
   await recorder.flush();
+  if (outcome.status === "stopped" && isShutdownAbort(signal)) {
+    // Aborted because this process is shutting down, not stopped by anyone: the run stays "running" and
+    // the queue hands its job to another try, which resumes from the last checkpoint.
+    throw new Error("The run was interrupted by a shutdown; it resumes from its last checkpoint.");
+  }
   const finishedAt = new Date();
   await prisma.run.update({
     where: { id: runId },

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF,
+  SHUTDOWN_REASON as SHUTDOWN,
   type CloseOptions,
   type EnqueueOptions,
   type JobCatalog,
@@ -20,9 +22,10 @@ import { QueueError } from "./queue-error.ts";
 import { validatePayload } from "./validate-payload.ts";
 
 const CANCELLED = "cancelled";
-const SHUTDOWN = "shutdown";
 /** How long a cancelled job's record outlives it. */
 const CANCEL_MARK_TTL_S = 7 * 24 * 3600;
+/** BullMQ's own default lock duration and stalled-check interval. */
+export const DEFAULT_LOCK_DURATION_MS = 30_000;
 
 export interface BullmqQueueOptions<C extends JobCatalog> {
   catalog: C;
@@ -32,6 +35,18 @@ export interface BullmqQueueOptions<C extends JobCatalog> {
   name?: string;
   /** Redis key prefix (default "tandem"); tests use a unique one each. */
   prefix?: string;
+  /**
+   * How long a worker's lock on a running job lasts (renewed every half of it), and how often workers
+   * look for stalled jobs: active jobs whose lock has lapsed because their worker died. A stalled job
+   * goes straight back to the wait list (no backoff, no try spent) and another worker takes it, within
+   * about twice this. Default 30 s, BullMQ's.
+   */
+  lockDurationMs?: number;
+  /**
+   * How many times one job may be recovered from a stall before it fails as "job stalled more than
+   * allowable limit" (a job that kills every worker that takes it must not kill them all). Default 1.
+   */
+  maxStalledCount?: number;
 }
 
 /**
@@ -44,6 +59,14 @@ export function createBullmqQueue<C extends JobCatalog>(options: BullmqQueueOpti
   const prefix = options.prefix ?? "tandem";
   const cancelChannel = `${prefix}:${name}:cancel`;
   const cancelKey = (id: string) => `${prefix}:${name}:cancelled:${id}`;
+  const lockDurationMs = options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
+  const maxStalledCount = options.maxStalledCount ?? 1;
+  if (!Number.isInteger(lockDurationMs) || lockDurationMs < 100) {
+    throw new QueueError("config_invalid", `The job lock duration must be a whole number of milliseconds, at least 100 (got ${lockDurationMs}).`);
+  }
+  if (!Number.isInteger(maxStalledCount) || maxStalledCount < 1) {
+    throw new QueueError("config_invalid", `maxStalledCount must be a whole number of at least 1, so that a job whose worker died runs again (got ${maxStalledCount}).`);
+  }
 
   // Commands from the producer side fail fast; the worker's blocking connection must retry forever.
   const commands = new Redis(options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
@@ -138,6 +161,11 @@ export function createBullmqQueue<C extends JobCatalog>(options: BullmqQueueOpti
           connection: new Redis(options.redisUrl, { maxRetriesPerRequest: null }),
           prefix,
           concurrency: processOptions.concurrency,
+          // Recorded on each job it takes (BullMQ's processedBy), so an operator can tell which process ran it.
+          name: `${hostname()}:${process.pid}`,
+          lockDuration: lockDurationMs,
+          stalledInterval: lockDurationMs,
+          maxStalledCount,
           autorun: true,
         },
       );

@@ -13,6 +13,7 @@ import {
   type JobSnapshot,
   type ProcessOptions,
   type QueueHealth,
+  SHUTDOWN_REASON as SHUTDOWN,
 } from "./job-queue.ts";
 import { QueueError } from "./queue-error.ts";
 import { validatePayload } from "./validate-payload.ts";
@@ -27,7 +28,6 @@ interface Entry {
 }
 
 const CANCELLED = "cancelled";
-const SHUTDOWN = "shutdown";
 /** Finished jobs kept for `getJob`; the oldest are forgotten past this. */
 const FINISHED_JOBS_KEPT = 20_000;
 

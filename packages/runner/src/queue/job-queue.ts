@@ -92,6 +92,18 @@ export interface JobQueue<C extends JobCatalog> {
   close(options?: CloseOptions): Promise<void>;
 }
 
+/**
+ * The reason a queue aborts a running job's signal with when its process shuts down past the grace
+ * period. Unlike a cancellation it is no verdict on the job: the job goes back to the queue and runs
+ * again, so a handler should leave its work resumable rather than record it as stopped.
+ */
+export const SHUTDOWN_REASON = "shutdown";
+
+/** Whether `signal` was aborted because the process is shutting down (see SHUTDOWN_REASON). */
+export function isShutdownAbort(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason === SHUTDOWN_REASON;
+}
+
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF: Backoff = { type: "exponential", delayMs: 1000 };
 

@@ -46,8 +46,19 @@ export async function runCommand(file: string, options: { inputs: string | undef
       create: { workspaceId: workspace.id, name: slug, slug, kind: document.kind, draft: toJsonInput(document) },
     });
     const run = await createRun(prisma, { workspaceId: workspace.id, appId: app.id, document, inputs: checked.values, trigger: "cli" });
-    const unsubscribe = tandem.runEvents.subscribe(run.id, ({ event }) => print(event, options.json));
+    let ended = () => undefined as void;
+    const lastEvent = new Promise<void>((resolve) => (ended = resolve));
+    const unsubscribe = tandem.runEvents.subscribe(run.id, ({ event }) => {
+      print(event, options.json);
+      if (event.type === "run-end" || event.type === "run-error") ended();
+    });
+    // In scaled mode the events come back through Redis: subscribe before the first is published…
+    await unsubscribe.ready;
     const result = await runWorkflowJob(tandem.jobDependencies, run.id, controller.signal);
+    // …and let the last ones arrive (they already have in embedded mode).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([lastEvent, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
     unsubscribe();
     return result.status === "succeeded" ? 0 : 1;
   } finally {

@@ -25,7 +25,18 @@ export { createRun, type CreateRunInput } from "./runs/create-run.ts";
 export { toJsonInput } from "@tandem/db";
 export { runWorkflowJob, type RunWorkflowJobDependencies } from "./jobs/run-workflow.job.ts";
 export { createRunEventRecorder, type RunEventRecorder } from "./runs/run-event-recorder.ts";
-export { createInProcessRunEventBus, type RunEventBus, type SequencedRunEvent } from "./runs/run-event-bus.ts";
+export { createInProcessRunEventBus, type RunEventBus, type RunEventSubscription, type SequencedRunEvent } from "./runs/run-event-bus.ts";
+export { createRedisRunEventBus, type RedisRunEventBusOptions } from "./runs/redis-run-event-bus.ts";
+export {
+  createRedisEndpointLimiters,
+  createRedisSemaphore,
+  createRedisWakeups,
+  endpointOrigin,
+  type EndpointLimiters,
+  type RedisEndpointLimitersOptions,
+  type RedisSemaphoreOptions,
+  type Wakeups,
+} from "./models/redis-endpoint-limiter.ts";
 export { createEngineServicesFactory, workspaceEngineSettingsSchema, type EngineServicesFactory, type WorkspaceRef, type RunRef } from "./runs/engine-services.ts";
 export {
   saveModelProvider,
@@ -89,5 +100,6 @@ export {
   type ApiKeyAuthentication,
 } from "./publishing/api-keys.ts";
 export { createInProcessRateLimiter, type RateLimiter, type RateLimitLease, type KeyLimits } from "./publishing/rate-limiter.ts";
+export { createRedisRateLimiter, type RedisRateLimiter, type RedisRateLimiterOptions, type RedisRateLimitLease } from "./publishing/redis-rate-limiter.ts";
 export { PublishingError, isPublishingError, PUBLISHING_ERROR_STATUS, type PublishingErrorCode } from "./publishing/publishing-error.ts";
 export type { PublishingDependencies } from "./publishing/publishing-dependencies.ts";

@@ -1,5 +1,6 @@
 import { checkDatabaseHealth, createSecretBox, loadOrCreateSecretKey, openDatabase, type Database, type SecretBox } from "@tandem/db";
 import path from "node:path";
+import { Redis } from "ioredis";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { createLocalModelRuntime, handleOpenAiRequest, toWebResponse, type LocalModelRuntime } from "@tandem/local-models";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
@@ -12,6 +13,11 @@ import { createChildWorkflowRunner } from "../tools/run-child-workflow.ts";
 import { createToolService, type ToolService } from "../tools/create-tool-service.ts";
 import { recoverUnfinishedRuns } from "../runs/recover-unfinished-runs.ts";
 import { createInProcessRunEventBus, type RunEventBus } from "../runs/run-event-bus.ts";
+import { createRedisRunEventBus } from "../runs/redis-run-event-bus.ts";
+import { createRedisEndpointLimiters, type EndpointLimiters } from "../models/redis-endpoint-limiter.ts";
+import { createRedisRateLimiter } from "../publishing/redis-rate-limiter.ts";
+import type { RateLimiter } from "../publishing/rate-limiter.ts";
+import { closeRedis } from "../redis/redis-script.ts";
 import { createJobHandlers, type JobDependencies } from "../jobs/create-job-handlers.ts";
 import { jobCatalog, type TandemJobCatalog } from "../jobs/job-catalog.ts";
 import { createBullmqQueue } from "../queue/bullmq-queue.ts";
@@ -84,7 +90,11 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     // LangGraph's checkpoints live in their own schema, apart from Tandem's tables.
     const checkpointer = PostgresSaver.fromConnString(db.url, { schema: "langgraph" });
     await checkpointer.setup();
-    const runEvents = createInProcessRunEventBus();
+    // Scaled mode shares live run events, per-key API limits and per-endpoint model limits through Redis
+    // (ADR 0016); embedded mode keeps them in this one process.
+    const runEvents: RunEventBus =
+      config.queue.kind === "bullmq" ? createRedisRunEventBus({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix }) : createInProcessRunEventBus();
+    const sharedLimits = config.queue.kind === "bullmq" ? createSharedLimits(config.queue) : null;
     // The embedded GGUF runtime: models are the .gguf files in <dataDir>/models, loaded on first use.
     const localRuntime = createLocalModelRuntime({ modelsDir: path.join(config.dataDir, "models") });
     // One connector per data source for the whole process: pools, SQLite processes and concurrency caps are shared.
@@ -101,6 +111,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       sqliteRoots: config.sqliteRoots,
       mcp,
       runChildWorkflow,
+      ...(sharedLimits ? { endpointLimiters: sharedLimits.endpoints } : {}),
     });
     const preparation = createLazyPreparationPool({ threads: config.parseThreads });
     const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor, preparation };
@@ -109,7 +120,11 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
     const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors, sqliteRoots: config.sqliteRoots }));
     const tools = createToolService({ prisma: db.prisma, secrets, servicesFor });
-    const publishing = createPublishingService({ prisma: db.prisma, servicesFor });
+    const publishing = createPublishingService({
+      prisma: db.prisma,
+      servicesFor,
+      ...(sharedLimits ? { rateLimiter: sharedLimits.rateLimiter } : {}),
+    });
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });
@@ -152,6 +167,8 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
           await mcp.close();
           await checkpointer.end();
           await localRuntime.close();
+          await runEvents.close();
+          await sharedLimits?.close();
           await db.close();
         })();
         return closed;
@@ -161,4 +178,20 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     await db.close();
     throw error;
   }
+}
+
+/** Scaled mode's per-key API limits and per-endpoint model limits, on one Redis command connection opened on first use. */
+function createSharedLimits(queue: { redisUrl: string; prefix: string }): { endpoints: EndpointLimiters; rateLimiter: RateLimiter; close(): Promise<void> } {
+  const redis = new Redis(queue.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // ioredis reconnects by itself; a command that fails is reported to its caller.
+  redis.on("error", () => undefined);
+  const endpoints = createRedisEndpointLimiters({ redis, prefix: queue.prefix });
+  return {
+    endpoints,
+    rateLimiter: createRedisRateLimiter({ redis, prefix: queue.prefix }),
+    async close() {
+      await endpoints.close();
+      await closeRedis(redis);
+    },
+  };
 }

@@ -15,9 +15,8 @@ export interface RateLimitLease {
  * Per-key request limits. `acquire` counts a request against the key's per-minute window and takes a
  * concurrency slot, or throws a too_many_requests PublishingError with `retryAfterSeconds`.
  *
- * This in-process implementation is right for the embedded mode (one process). Scaled mode, with
- * several web processes, needs a shared one (Redis: a sorted set per key for the window and a counter
- * with expiry for concurrency) behind this same interface; that is not written yet.
+ * The in-process implementation below is right for the embedded mode (one process). Scaled mode, with
+ * several web processes, uses the Redis one (redis-rate-limiter.ts), with the same answers.
  */
 export interface RateLimiter {
   acquire(keyId: string, limits: KeyLimits): Promise<RateLimitLease>;

@@ -17,6 +17,7 @@ import type { ConnectorCache } from "../data-sources/connector-cache.ts";
 import { createSqlDataSources } from "../data-sources/create-sql-data-sources.ts";
 import { createWorkspaceTools } from "../tools/create-workspace-tools.ts";
 import type { McpClients } from "../tools/mcp-clients.ts";
+import type { EndpointLimiters } from "../models/redis-endpoint-limiter.ts";
 import type { RunChildWorkflow } from "../tools/workflow-tools.ts";
 
 /** The part of a workspace's settings the engine's services read. */
@@ -47,7 +48,8 @@ export type EngineServicesFactory = (workspace: WorkspaceRef, run?: RunRef) => P
  * Builds a workspace's engine services for a run: guarded HTTP with its allowed hosts, the shared code
  * sandbox, a model gateway over its providers (plus the embedded runtime as provider "local"), and
  * retrieval over its knowledge bases, and its SQL data sources (when a connector cache is given).
- * Concurrency limits are per provider endpoint and shared by every run in this process.
+ * Concurrency limits are per provider and shared by every run in this process; in scaled mode, an
+ * endpoint with a `maxConcurrency` is limited across all workers instead (`endpointLimiters`).
  */
 export function createEngineServicesFactory(options: {
   prisma: PrismaClient;
@@ -60,6 +62,8 @@ export function createEngineServicesFactory(options: {
   mcp?: McpClients;
   /** Runs a published workflow called as a tool; without it, workflows are not tools. */
   runChildWorkflow?: RunChildWorkflow;
+  /** Scaled mode: limits shared by every worker, per endpoint; providers they do not cover keep a limit per process. */
+  endpointLimiters?: EndpointLimiters;
 }): EngineServicesFactory {
   const sandbox = createQuickJsSandbox();
   const limiters = new Map<string, Limiter>();
@@ -71,6 +75,8 @@ export function createEngineServicesFactory(options: {
       providers.push({ name: "local", kind: "local", isLocal: true, settings: {} });
     }
     const limiterFor = (provider: ProviderConfig) => {
+      const shared = options.endpointLimiters?.limiterFor(workspace.id, provider);
+      if (shared) return shared;
       const key = `${workspace.id}\u0000${provider.name}`;
       let limiter = limiters.get(key);
       if (!limiter) {

@@ -1,0 +1,110 @@
+import { Redis } from "ioredis";
+import { closeRedis } from "../redis/redis-script.ts";
+import type { RunEventBus, RunEventSubscription, SequencedRunEvent } from "./run-event-bus.ts";
+
+export interface RedisRunEventBusOptions {
+  /** `redis://…` */
+  redisUrl: string;
+  /** Key prefix (TANDEM_QUEUE_PREFIX): one deployment's processes agree on it, parallel test runs differ. */
+  prefix: string;
+}
+
+type Listener = (event: SequencedRunEvent) => void;
+
+interface Channel {
+  /** One entry per subscription (the same function may subscribe twice). */
+  subscriptions: Set<{ listener: Listener }>;
+  ready: Promise<void>;
+}
+
+/**
+ * The run event bus of scaled mode: Redis pub/sub, one channel per run (`<prefix>:run-events:<runId>`),
+ * so an event a worker publishes reaches the SSE stream a web process serves. One publishing and one
+ * subscribing connection per process, opened on first use; a channel is subscribed while at least one
+ * listener in this process follows the run. Events travel as the JSON of `SequencedRunEvent`.
+ *
+ * Pub/sub delivers at most once, in the order one process published: a subscriber that was not
+ * connected misses events, which is why streams replay stored events first (the recorder writes each
+ * event before publishing it) and then follow, skipping seq numbers they have already sent.
+ */
+export function createRedisRunEventBus(options: RedisRunEventBusOptions): RunEventBus {
+  const channelOf = (runId: string) => `${options.prefix}:run-events:${runId}`;
+  // Publishing fails fast when Redis is away (the event is stored anyway); the subscriber waits and resubscribes.
+  const publisher = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; failed commands are reported where they are awaited.
+  publisher.on("error", () => undefined);
+  subscriber.on("error", () => undefined);
+  const channels = new Map<string, Channel>();
+  let closed = false;
+  let publishFailureReported = false;
+
+  subscriber.on("message", (channelName: string, message: string) => {
+    const channel = channels.get(channelName);
+    if (channel === undefined) return;
+    let event: SequencedRunEvent;
+    try {
+      event = JSON.parse(message) as SequencedRunEvent;
+    } catch {
+      return;
+    }
+    for (const subscription of [...channel.subscriptions]) {
+      // A listener is removed while we iterate: it gets nothing more.
+      if (!channel.subscriptions.has(subscription)) continue;
+      try {
+        subscription.listener(event);
+      } catch (error) {
+        console.error(JSON.stringify({ event: "run-event-listener-failed", channel: channelName, error: String(error) }));
+      }
+    }
+  });
+
+  const noSubscription = (): RunEventSubscription => Object.assign(() => undefined, { ready: Promise.resolve() });
+
+  return {
+    publish(runId, event) {
+      if (closed) return;
+      publisher.publish(channelOf(runId), JSON.stringify(event)).then(
+        () => {
+          publishFailureReported = false;
+        },
+        (error: unknown) => {
+          // Live followers miss this event until Redis is back; the stored copy is unaffected. Reported once per outage.
+          if (publishFailureReported) return;
+          publishFailureReported = true;
+          console.error(JSON.stringify({ event: "run-event-publish-failed", runId, error: String(error) }));
+        },
+      );
+    },
+
+    subscribe(runId, listener) {
+      if (closed) return noSubscription();
+      const name = channelOf(runId);
+      let channel = channels.get(name);
+      if (channel === undefined) {
+        const ready = subscriber.subscribe(name).then(() => undefined);
+        // Whoever awaits `ready` sees a failure; nobody awaiting it is no unhandled rejection.
+        ready.catch(() => undefined);
+        channel = { subscriptions: new Set(), ready };
+        channels.set(name, channel);
+      }
+      const subscription = { listener };
+      const current = channel;
+      current.subscriptions.add(subscription);
+      const unsubscribe = () => {
+        if (!current.subscriptions.delete(subscription)) return;
+        if (current.subscriptions.size > 0 || channels.get(name) !== current) return;
+        channels.delete(name);
+        if (!closed) subscriber.unsubscribe(name).catch(() => undefined);
+      };
+      return Object.assign(unsubscribe, { ready: current.ready });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      channels.clear();
+      await Promise.all([closeRedis(publisher), closeRedis(subscriber)]);
+    },
+  };
+}

@@ -2,7 +2,8 @@
  * Import rules from the architecture (docs/adr and ARCHITECTURE.md), checked in `npm run lint`:
  * - engine may import knowledge and sql; those two import nothing from the repo; db imports nothing.
  * - runner may import engine, knowledge, sql and db; the worker imports runner; the CLI runner and engine.
- * - web's browser code imports only engine/schema; its server code may import runner and db.
+ * - web's browser code imports only engine/schema; its server code may import api, runner and db.
+ * - api (the published HTTP API) imports runner and engine.
  * - testkit is for tests only. No cycles anywhere.
  */
 const pkg = (name) => `^packages/${name}/`;
@@ -69,7 +70,14 @@ module.exports = {
       name: "web-imports-runner-db-engine",
       severity: "error",
       from: { path: "^apps/web/" },
-      to: { path: "^(packages|apps)/", pathNot: "^(apps/web/|packages/(runner|db|engine)/)" },
+      to: { path: "^(packages|apps)/", pathNot: "^(apps/web/|packages/(api|runner|db|engine)/)" },
+    },
+    {
+      name: "api-imports-runner-and-engine-only",
+      severity: "error",
+      comment: "The published API is protocol mapping over the runner's services.",
+      from: { path: pkg("api"), pathNot: testFile },
+      to: { path: "^(packages|apps)/", pathNot: "^packages/(api|runner|engine)/" },
     },
     {
       name: "testkit-only-in-tests",

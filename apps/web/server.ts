@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTandem, resolveRuntimeConfig, type RuntimeConfig } from "@tandem/runner";
+import { createPublishedApi } from "@tandem/api";
 import next from "next";
 import { publishTandem } from "./src/server/tandem-instance.ts";
 
@@ -19,6 +20,8 @@ const tandemReady = createTandem(config, "web");
 publishTandem(tandemReady);
 const tandem = await tandemReady.catch((error: unknown) => fail(error));
 
+// The published API (/v1) is served here, before Next: a call costs what its run costs (ADR 0017).
+const publishedApi = createPublishedApi(tandem);
 const app = next({ dev, dir: appDir, hostname: config.http.host, port: config.http.port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -31,11 +34,13 @@ const server = createServer((request, response) => {
     );
     return;
   }
-  handle(request, response).catch((error: unknown) => {
-    console.error("request failed", error);
-    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
-    response.end(JSON.stringify({ code: "internal_error", message: "The server failed to handle this request.", status: 500 }));
-  });
+  publishedApi(request, response)
+    .then((served) => (served ? undefined : handle(request, response)))
+    .catch((error: unknown) => {
+      console.error("request failed", error);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ code: "internal_error", message: "The server failed to handle this request.", status: 500 }));
+    });
 });
 server.listen(config.http.port, config.http.host, () => {
   const address = server.address();

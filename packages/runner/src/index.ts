@@ -103,3 +103,21 @@ export { createInProcessRateLimiter, type RateLimiter, type RateLimitLease, type
 export { createRedisRateLimiter, type RedisRateLimiter, type RedisRateLimiterOptions, type RedisRateLimitLease } from "./publishing/redis-rate-limiter.ts";
 export { PublishingError, isPublishingError, PUBLISHING_ERROR_STATUS, type PublishingErrorCode } from "./publishing/publishing-error.ts";
 export type { PublishingDependencies } from "./publishing/publishing-dependencies.ts";
+export {
+  createAppRunService,
+  startAppRunSchema,
+  historyMessageSchema,
+  type AppRunService,
+  type AppCaller,
+  type AppRunView,
+  type StartAppRunInput,
+  type StartedAppRun,
+  type HistoryMessage,
+} from "./app-runs/app-run-service.ts";
+export { AppRunError, isAppRunError, APP_RUN_ERROR_STATUS, type AppRunErrorCode } from "./app-runs/app-run-error.ts";
+export { difyWorkflowRunData } from "./app-runs/dify-run-data.ts";
+export { signCallback, callbackSecretFor, SIGNATURE_HEADER } from "./publishing/callback-signature.ts";
+export type { RunWatch } from "./app-runs/watch-run.ts";
+export type { PublishedApp } from "./app-runs/app-versions.ts";
+export { createRunWriteBatcher, type RunWriteBatcher, type RunWrites } from "./runs/run-write-batcher.ts";
+export { DurableCheckpointSaver } from "./runs/durable-checkpoint-saver.ts";

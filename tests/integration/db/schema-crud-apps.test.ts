@@ -148,7 +148,21 @@ describe("CRUD on every column", () => {
     expect(await prisma.appVersion.findUnique({ where: { id: data.id } })).toBeNull();
   });
 
+  it("Conversation, with its runs as messages", async () => {
+    const data = { id: randomUUID(), workspaceId, appId, endUser: "customer-17", name: "Refunds", createdAt, updatedAt: laterAt };
+    const row = await prisma.conversation.create({ data });
+    expect(row).toEqual(data);
+    await expectColumnsMatchFields(prisma, "conversations", row);
+    const message = await prisma.run.create({ data: { workspaceId, appId, conversationId: data.id, query: "And for digital goods?" } });
+    const read = await prisma.conversation.findUniqueOrThrow({ where: { id: data.id }, include: { runs: true } });
+    expect(read.runs.map((run) => run.query)).toEqual(["And for digital goods?"]);
+    // Gone with its conversation.
+    await prisma.conversation.delete({ where: { id: data.id } });
+    expect(await prisma.run.findUnique({ where: { id: message.id } })).toBeNull();
+  });
+
   it("Run, with a Decimal(18,8) cost beyond double precision", async () => {
+    const conversationId = (await prisma.conversation.create({ data: { workspaceId, appId, endUser: "customer-17" } })).id;
     const data = {
       id: randomUUID(),
       workspaceId,
@@ -160,8 +174,13 @@ describe("CRUD on every column", () => {
       inputs: { question: "What is our refund policy?" },
       outputs: ["an answer", 42, { cited: true }],
       error: "none, kept for the test",
-      conversationId: randomUUID(),
+      conversationId,
+      query: "What is our refund policy?",
+      history: [{ role: "user", content: "Hello" }, { role: "assistant", content: "Hi, how can I help?" }],
       idempotencyKey: "request-7",
+      callbackUrl: "https://hooks.example.com/tandem",
+      callbackStatus: "delivered",
+      apiKeyId: null,
       endUser: "customer-17",
       totalTokens: 2_147_483_647,
       totalSteps: 12,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import { chmod, link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DatabaseError } from "../errors/database-error.ts";
@@ -11,6 +11,11 @@ const IV_BYTES = 12;
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /**
+   * A key for one purpose derived from the secret key (HMAC-SHA256 of the label): the same label gives
+   * the same 32 bytes until the secret key changes, and nothing about the secret key or other labels.
+   */
+  derive(label: string): Buffer;
 }
 
 export function createSecretBox(key: Buffer): SecretBox {
@@ -18,6 +23,9 @@ export function createSecretBox(key: Buffer): SecretBox {
     throw new DatabaseError("secret_invalid", `The secret key must be ${KEY_BYTES} bytes; got ${key.length}.`);
   }
   return {
+    derive(label) {
+      return createHmac("sha256", key).update(`tandem-derive:${label}`).digest();
+    },
     seal(plaintext) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv("aes-256-gcm", key, iv);

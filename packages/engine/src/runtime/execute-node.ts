@@ -37,6 +37,8 @@ export async function executeNode(
     predecessorNodeId,
     ...iteration,
   });
+  // A side effect starts only once the steps before it are durable: a resumed run will not repeat them.
+  if (!entry.pure && environment.beforeSideEffect) await environment.beforeSideEffect();
   const attempts = node.policy?.retry?.attempts ?? 1;
   const backoffMs = node.policy?.retry?.backoffMs ?? 1000;
   let lastError: unknown;

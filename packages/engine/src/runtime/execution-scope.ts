@@ -20,6 +20,8 @@ export interface ExecutionEnvironment {
   catalog: NodeCatalog;
   /** Execution order numbers, shared by every node of the run. */
   nextIndex(): number;
+  /** Awaited before a node with side effects runs: the checkpoints written so far are then durable. */
+  beforeSideEffect?: () => Promise<void>;
   /** Runs a container's body to the end (every node inline); reports the failure that stopped it, if any. */
   runBody(body: CompiledGraph, scope: ExecutionScope): Promise<{ failure?: { nodeId: string; title: string; error: string } }>;
 }

@@ -25,6 +25,13 @@ export interface RunWorkflowOptions {
   checkpointer?: BaseCheckpointSaver;
   /** Continue from the run's last checkpoint instead of starting over. */
   resume?: boolean;
+  /**
+   * Resolves once every checkpoint written so far is durable. Given, checkpoints are written while the
+   * run goes on (LangGraph's "async" durability) and a node with side effects (not `pure`) waits for
+   * this before it starts, so a resumed run still never repeats a finished side effect while chains of
+   * pure nodes do not wait for the database. Not given, every step waits for its checkpoint ("sync").
+   */
+  durabilityBarrier?: () => Promise<void>;
   catalog?: NodeCatalog;
 }
 
@@ -112,6 +119,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
     variables: options.document.variables,
     catalog,
     nextIndex: () => (counter.index += 1),
+    ...(options.checkpointer && options.durabilityBarrier ? { beforeSideEffect: options.durabilityBarrier } : {}),
     runBody: (body, scope) => stepGraph(body, scope, environment, { inlineImpure: true }),
   };
   if (activeRuns.has(options.runId)) throw new Error(`Run ${options.runId} is already running in this process.`);
@@ -125,7 +133,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
     configurable: { thread_id: options.runId },
     recursionLimit: maxSteps * 2 + 10,
     signal,
-    ...(options.checkpointer ? { durability: "sync" as const } : {}),
+    ...(options.checkpointer ? { durability: options.durabilityBarrier ? ("async" as const) : ("sync" as const) } : {}),
   };
   try {
     const final = await app.invoke(options.resume ? null : {}, config);

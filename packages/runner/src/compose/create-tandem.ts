@@ -1,7 +1,6 @@
 import { checkDatabaseHealth, createSecretBox, loadOrCreateSecretKey, openDatabase, type Database, type SecretBox } from "@tandem/db";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { createLocalModelRuntime, handleOpenAiRequest, toWebResponse, type LocalModelRuntime } from "@tandem/local-models";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
 import { adaptLocalRuntime } from "../models/local-runtime-adapter.ts";
@@ -27,6 +26,10 @@ import { createLazyPreparationPool } from "../knowledge/preparation/create-prepa
 import { createInProcessQueue } from "../queue/in-process-queue.ts";
 import { createPublishingService, type PublishingService } from "../publishing/create-publishing-service.ts";
 import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
+import { createAppRunService, type AppRunService } from "../app-runs/app-run-service.ts";
+import { createRunWriteBatcher } from "../runs/run-write-batcher.ts";
+import { DurableCheckpointSaver } from "../runs/durable-checkpoint-saver.ts";
+import { CALLBACK_ATTEMPTS } from "../app-runs/deliver-run-callback.job.ts";
 
 /** web: serves and (embedded) runs jobs; worker: runs jobs (scaled); cli: runs one job itself, takes none from the queue. */
 export type TandemRole = "web" | "worker" | "cli";
@@ -62,6 +65,8 @@ export interface Tandem {
   readonly tools: ToolService;
   /** Published versions of apps and their API keys (authentication and per-key limits for the published API). */
   readonly publishing: PublishingService;
+  /** Runs of published apps for the published API: start, watch, wait, stop, status, traces, conversations. */
+  readonly appRuns: AppRunService;
   /** What job handlers use, for callers that run a job directly (the CLI). */
   readonly jobDependencies: JobDependencies;
   health(): Promise<HealthReport>;
@@ -88,8 +93,9 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
         ? createBullmqQueue({ catalog: jobCatalog, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, lockDurationMs: config.queue.lockDurationMs })
         : createInProcessQueue({ catalog: jobCatalog });
     // LangGraph's checkpoints live in their own schema, apart from Tandem's tables.
-    const checkpointer = PostgresSaver.fromConnString(db.url, { schema: "langgraph" });
-    await checkpointer.setup();
+    // Runs' events, checkpoints and status changes: one statement per batch for all runs (ADR 0017).
+    const batcher = createRunWriteBatcher({ connectionString: db.url, onError: (error) => console.error(JSON.stringify({ event: "run-write-failed", error: String(error) })) });
+    const checkpointer = new DurableCheckpointSaver(batcher);
     // Scaled mode shares live run events, per-key API limits and per-endpoint model limits through Redis
     // (ADR 0016); embedded mode keeps them in this one process.
     const runEvents: RunEventBus =
@@ -114,7 +120,18 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       ...(sharedLimits ? { endpointLimiters: sharedLimits.endpoints } : {}),
     });
     const preparation = createLazyPreparationPool({ threads: config.parseThreads });
-    const jobDependencies: JobDependencies = { prisma: db.prisma, bus: runEvents, checkpointer, servicesFor, preparation };
+    const jobDependencies: JobDependencies = {
+      prisma: db.prisma,
+      bus: runEvents,
+      checkpointer,
+      batcher,
+      servicesFor,
+      preparation,
+      secrets,
+      enqueueCallback: async (runId) => {
+        await queue.enqueue("deliver-run-callback", { runId }, { jobId: `run-callback-${runId}`, attempts: CALLBACK_ATTEMPTS, backoff: { type: "exponential", delayMs: 2_000 } });
+      },
+    };
     const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
@@ -123,8 +140,11 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     const publishing = createPublishingService({
       prisma: db.prisma,
       servicesFor,
+      secrets,
+      onPublished: (appId) => appRuns.forgetApp(appId),
       ...(sharedLimits ? { rateLimiter: sharedLimits.rateLimiter } : {}),
     });
+    const appRuns = createAppRunService({ prisma: db.prisma, queue, bus: runEvents, batcher });
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });
@@ -143,6 +163,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       dataSources,
       tools,
       publishing,
+      appRuns,
       async handleLocalModelsApi(request) {
         return toWebResponse(await handleOpenAiRequest(localRuntime, request));
       },
@@ -165,7 +186,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
           await preparation.close();
           await connectors.close();
           await mcp.close();
-          await checkpointer.end();
+          await batcher.close();
           await localRuntime.close();
           await runEvents.close();
           await sharedLimits?.close();

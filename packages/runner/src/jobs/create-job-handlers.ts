@@ -1,4 +1,5 @@
-import { recountKnowledgeBase } from "@tandem/db";
+import { recountKnowledgeBase, type SecretBox } from "@tandem/db";
+import { deliverRunCallbackJob } from "../app-runs/deliver-run-callback.job.ts";
 import type { JobHandlers } from "../queue/job-queue.ts";
 import type { TandemJobCatalog } from "./job-catalog.ts";
 import { runWorkflowJob, type RunWorkflowJobDependencies } from "./run-workflow.job.ts";
@@ -9,6 +10,8 @@ import type { PreparationPool } from "../knowledge/preparation/create-preparatio
 export type JobDependencies = RunWorkflowJobDependencies & {
   /** Parses and chunks uploaded documents off the main thread. */
   preparation: PreparationPool;
+  /** Signs run callbacks. */
+  secrets: SecretBox;
 };
 
 /** The handler for each job in the catalog, wired to its dependencies. */
@@ -21,5 +24,6 @@ export function createJobHandlers(dependencies: JobDependencies): JobHandlers<Ta
     },
     "ingest-documents": ({ documentIds }, context) => ingestDocumentsJob(dependencies, documentIds, context),
     "run-workflow": ({ runId }, { signal }) => runWorkflowJob(dependencies, runId, signal),
+    "deliver-run-callback": ({ runId }, context) => deliverRunCallbackJob(dependencies, runId, context),
   };
 }

@@ -16,6 +16,8 @@ export const jobCatalog = {
   "ingest-documents": z.object({ documentIds: z.array(z.string().uuid()).min(1).max(200) }).strict(),
   /** Executes (or resumes) a workflow run. */
   "run-workflow": z.object({ runId: z.string().uuid() }).strict(),
+  /** Sends a finished API run to its callback URL, signed; retried with backoff. */
+  "deliver-run-callback": z.object({ runId: z.string().uuid() }).strict(),
 } as const satisfies JobCatalog;
 
 export type TandemJobCatalog = typeof jobCatalog;

@@ -4,15 +4,52 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { EngineServicesFactory } from "../runs/engine-services.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
-import { toJsonInput } from "@tandem/db";
+import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
 import { isShutdownAbort } from "../queue/job-queue.ts";
 import { flushEventsBeforeCheckpoints } from "./flush-events-before-checkpoints.ts";
 
 export interface RunWorkflowJobDependencies {
   prisma: PrismaClient;
   bus: RunEventBus;
-  checkpointer: BaseCheckpointSaver;
+  /** LangGraph checkpoints; `release` (when it has one) forgets a finished run's checkpoints in memory. */
+  checkpointer: BaseCheckpointSaver & { release?: (threadId: string) => void; barrier?: (threadId: string) => Promise<void> };
+  /** Writes runs' events, node executions, checkpoints and status in batches. */
+  batcher: RunWriteBatcher;
   servicesFor: EngineServicesFactory;
+  /** Queues the completion callback of a run that has a callback URL; without it, callbacks are not sent. */
+  enqueueCallback?: (runId: string) => Promise<void>;
+}
+
+/** Published versions are immutable: their documents are read once per process (bounded). */
+const versionDocuments = new Map<string, unknown>();
+const MAX_VERSION_DOCUMENTS = 500;
+
+async function documentOf(prisma: PrismaClient, run: { document: unknown; appVersionId: string | null }): Promise<unknown> {
+  if (run.document !== null && run.document !== undefined) return run.document;
+  if (run.appVersionId === null) return undefined;
+  let document = versionDocuments.get(run.appVersionId);
+  if (document === undefined) {
+    document = (await prisma.appVersion.findUnique({ where: { id: run.appVersionId }, select: { document: true } }))?.document;
+    if (document === undefined) return undefined;
+    versionDocuments.set(run.appVersionId, document);
+    if (versionDocuments.size > MAX_VERSION_DOCUMENTS) versionDocuments.delete(versionDocuments.keys().next().value ?? "");
+  }
+  return document;
+}
+
+const historyEntry = (role: "user" | "assistant", content: unknown) => (typeof content === "string" && content !== "" ? [{ role, content }] : []);
+
+/** `sys.history`: the turns sent with the request, or the conversation's earlier answered messages. */
+async function historyOf(prisma: PrismaClient, run: { id: string; history: unknown; conversationId: string | null; createdAt: Date }) {
+  if (Array.isArray(run.history)) return run.history as unknown[];
+  if (run.conversationId === null) return undefined;
+  const earlier = await prisma.run.findMany({
+    where: { conversationId: run.conversationId, id: { not: run.id }, createdAt: { lte: run.createdAt }, status: "succeeded" },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { query: true, outputs: true },
+  });
+  return earlier.reverse().flatMap((message) => [...historyEntry("user", message.query), ...historyEntry("assistant", isRecord(message.outputs) ? message.outputs.answer : undefined)]);
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "stopped"]);
@@ -34,30 +71,36 @@ export async function runWorkflowJob(
   if (!run) return { status: "missing" };
   if (TERMINAL.has(run.status)) return { status: "already-finished" };
 
+  // A run never started has no events and no checkpoint: nothing to read back.
+  const fresh = run.status === "queued" && run.startedAt === null;
   const recorder = await createRunEventRecorder({
     prisma,
+    batcher: dependencies.batcher,
     bus: dependencies.bus,
     runId,
     workspaceId: run.workspaceId,
+    ...(fresh ? { lastSeq: 0 } : {}),
     onError: (error) => console.error(JSON.stringify({ event: "run-event-write-failed", runId, error: String(error) })),
   });
   const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }, { callChain: options.callChain ?? [run.appId] });
   // With the workspace's providers known, a private workflow naming a cloud model fails here, before anything runs.
-  const validation = validateWorkflow(run.document, { isLocalModel: (reference) => services.models.isLocal?.(reference) });
+  const validation = validateWorkflow(await documentOf(prisma, run), { isLocalModel: (reference) => services.models.isLocal?.(reference) });
   if (!validation.ok || !validation.document) {
     const error = `The workflow is invalid: ${validation.problems
       .slice(0, 5)
       .map((problem) => `${problem.nodeId ? `${problem.nodeId}: ` : ""}${problem.message}`)
       .join("; ")}`;
     recorder.record({ type: "run-error", runId, at: Date.now(), error, elapsedMs: 0, totalSteps: 0, totalTokens: 0 });
-    await recorder.flush();
-    await prisma.run.update({ where: { id: runId }, data: { status: "failed", error, finishedAt: new Date() } });
+    await recorder.finish({ status: "failed", error, finished_at: new Date().toISOString() });
+    if (run.callbackUrl && dependencies.enqueueCallback) await dependencies.enqueueCallback(runId);
     return { status: "failed" };
   }
 
-  const resume = (await dependencies.checkpointer.getTuple({ configurable: { thread_id: runId } })) !== undefined;
+  const resume = !fresh && (await dependencies.checkpointer.getTuple({ configurable: { thread_id: runId } })) !== undefined;
+  const history = await historyOf(prisma, run);
   const startedAt = run.startedAt ?? new Date();
-  await prisma.run.update({ where: { id: runId }, data: { status: "running", startedAt } });
+  // The move to running is written with the run's first events (the batcher keeps order).
+  if (run.status !== "running") recorder.markRunning({ status: "running", started_at: startedAt.toISOString() });
   const outcome = await runWorkflow({
     runId,
     document: validation.document,
@@ -67,6 +110,8 @@ export async function runWorkflowJob(
       workflow_id: run.appVersionId ?? run.appId,
       ...(run.endUser ? { user_id: run.endUser } : {}),
       ...(run.conversationId ? { conversation_id: run.conversationId } : {}),
+      ...(run.query !== null ? { query: run.query } : {}),
+      ...(history !== undefined ? { history } : {}),
     },
     services,
     // A shutdown is no stop: the run goes on in another try, so its event stream must not end here.
@@ -75,29 +120,30 @@ export async function runWorkflowJob(
       recorder.record(event);
     },
     signal,
-    checkpointer: flushEventsBeforeCheckpoints(dependencies.checkpointer, recorder.flush),
+    checkpointer: flushEventsBeforeCheckpoints(dependencies.checkpointer, () => recorder.enqueue()),
+    ...(dependencies.checkpointer.barrier ? { durabilityBarrier: () => dependencies.checkpointer.barrier?.(runId) ?? Promise.resolve() } : {}),
     resume,
   });
-  await recorder.flush();
   if (outcome.status === "stopped" && isShutdownAbort(signal)) {
+    await recorder.flush();
     // Aborted because this process is shutting down, not stopped by anyone: the run stays "running" and
     // the queue hands its job to another try, which resumes from the last checkpoint.
     throw new Error("The run was interrupted by a shutdown; it resumes from its last checkpoint.");
   }
   const finishedAt = new Date();
-  await prisma.run.update({
-    where: { id: runId },
-    data: {
-      status: outcome.status,
-      outputs: toJsonInput(outcome.outputs),
-      error: outcome.error ?? null,
-      totalSteps: outcome.totalSteps,
-      totalTokens: outcome.totalTokens,
-      totalCost: outcome.totalCost,
-      elapsedMs: finishedAt.getTime() - startedAt.getTime(),
-      finishedAt,
-    },
+  // The run's last event is published once this update is stored with it.
+  await recorder.finish({
+    status: outcome.status,
+    outputs: outcome.outputs,
+    error: outcome.error ?? null,
+    total_steps: outcome.totalSteps,
+    total_tokens: outcome.totalTokens,
+    total_cost: outcome.totalCost,
+    elapsed_ms: finishedAt.getTime() - startedAt.getTime(),
+    finished_at: finishedAt.toISOString(),
   });
+  dependencies.checkpointer.release?.(runId);
+  if (run.callbackUrl && dependencies.enqueueCallback) await dependencies.enqueueCallback(runId);
   return { status: outcome.status };
 }
 

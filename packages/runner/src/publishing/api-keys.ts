@@ -4,6 +4,7 @@ import { requireApp } from "./publish-app.ts";
 import type { PublishingDependencies } from "./publishing-dependencies.ts";
 import { PublishingError } from "./publishing-error.ts";
 import type { KeyLimits } from "./rate-limiter.ts";
+import { callbackSecretFor } from "./callback-signature.ts";
 
 /** A key as lists show it: never the key itself nor its hash. */
 export interface ApiKeyView {
@@ -55,14 +56,15 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * Creates a key for one app, optionally pinned to one of its published versions. The returned `key` is
- * the only time the whole key exists outside the caller: only its SHA-256 hash is stored.
+ * the only time the whole key exists outside the caller: only its SHA-256 hash is stored. With it comes
+ * `callbackSecret`, which signs the completion callbacks of runs the key starts (derived, not stored).
  */
 export async function createApiKey(
   dependencies: PublishingDependencies,
   workspaceId: string,
   appId: string,
   input: ApiKeyInput,
-): Promise<ApiKeyView & { key: string }> {
+): Promise<ApiKeyView & { key: string; callbackSecret?: string }> {
   const parsed = apiKeyInputSchema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`);
@@ -87,7 +89,7 @@ export async function createApiKey(
     },
     select: viewSelect,
   });
-  return { ...row, key: generated.key };
+  return { ...row, key: generated.key, ...(dependencies.secrets ? { callbackSecret: callbackSecretFor(dependencies.secrets, row.id) } : {}) };
 }
 
 /** The app's keys, revoked ones included, newest first. */

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@tandem/db";
+import type { PrismaClient, SecretBox } from "@tandem/db";
 import type { EngineServicesFactory } from "../runs/engine-services.ts";
 
 /** What the publishing functions need, given once at composition. */
@@ -10,6 +10,8 @@ export interface PublishingDependencies {
    * (the run checks them again).
    */
   servicesFor?: EngineServicesFactory;
+  /** Derives each key's callback signing secret; without it, keys are created without one. */
+  secrets?: SecretBox;
   /** The clock; tests inject one. */
   now?: () => Date;
 }

@@ -9,6 +9,7 @@ export const modelTables = {
   App: "apps",
   AppVersion: "app_versions",
   Run: "runs",
+  Conversation: "conversations",
   NodeExecution: "node_executions",
   RunEvent: "run_events",
   KnowledgeBase: "knowledge_bases",

@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export interface SseStream {
+  /** Sends one `data:` event, with an `id:` line when given (a client resumes after it with Last-Event-ID). */
+  send(data: unknown, id?: number): void;
+  /** Sends a raw line block (`data: [DONE]`). */
+  raw(text: string): void;
+  end(): void;
+  /** True once the client went away or the stream ended. */
+  readonly closed: boolean;
+  /** Resolves when the client disconnects. */
+  onClose(listener: () => void): void;
+}
+
+/**
+ * A server-sent-events reply: HTTP 200 whatever happens later (errors become events), `event: ping`
+ * every `pingMs` so proxies keep the connection, no buffering. A client disconnect only ends the
+ * stream: the run it watches goes on.
+ */
+export function openSseStream(request: IncomingMessage, response: ServerResponse, options: { pingMs: number; ping?: string }): SseStream {
+  response.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
+  response.flushHeaders();
+  request.socket.setNoDelay(true);
+  let closed = false;
+  const listeners: Array<() => void> = [];
+  const ping = setInterval(() => {
+    if (!closed) response.write(options.ping ?? "event: ping\n\n");
+  }, options.pingMs);
+  ping.unref();
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(ping);
+    for (const listener of listeners) listener();
+  };
+  response.on("close", finish);
+  return {
+    send(data, id) {
+      if (closed) return;
+      response.write(`${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
+    },
+    raw(text) {
+      if (!closed) response.write(text);
+    },
+    end() {
+      if (closed) return;
+      response.end();
+      finish();
+    },
+    get closed() {
+      return closed;
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
+  };
+}

@@ -37,6 +37,24 @@ async function documentOf(prisma: PrismaClient, run: { document: unknown; appVer
   return document;
 }
 
+/**
+ * A published version validates the same way every time unless it is private (which models are local
+ * depends on the workspace's providers at run time): those validations are kept, by version.
+ */
+const validVersions = new Map<string, ReturnType<typeof validateWorkflow>>();
+
+async function validated(prisma: PrismaClient, run: { document: unknown; appVersionId: string | null }, isLocalModel: (reference: string) => boolean | undefined) {
+  const cacheable = (run.document === null || run.document === undefined) && run.appVersionId !== null;
+  const cached = cacheable && run.appVersionId !== null ? validVersions.get(run.appVersionId) : undefined;
+  if (cached) return cached;
+  const validation = validateWorkflow(await documentOf(prisma, run), { isLocalModel });
+  if (cacheable && run.appVersionId !== null && validation.ok && validation.document && !validation.document.settings.private) {
+    validVersions.set(run.appVersionId, validation);
+    if (validVersions.size > MAX_VERSION_DOCUMENTS) validVersions.delete(validVersions.keys().next().value ?? "");
+  }
+  return validation;
+}
+
 const historyEntry = (role: "user" | "assistant", content: unknown) => (typeof content === "string" && content !== "" ? [{ role, content }] : []);
 
 /** `sys.history`: the turns sent with the request, or the conversation's earlier answered messages. */
@@ -84,7 +102,7 @@ export async function runWorkflowJob(
   });
   const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }, { callChain: options.callChain ?? [run.appId] });
   // With the workspace's providers known, a private workflow naming a cloud model fails here, before anything runs.
-  const validation = validateWorkflow(await documentOf(prisma, run), { isLocalModel: (reference) => services.models.isLocal?.(reference) });
+  const validation = await validated(prisma, run, (reference) => services.models.isLocal?.(reference));
   if (!validation.ok || !validation.document) {
     const error = `The workflow is invalid: ${validation.problems
       .slice(0, 5)

@@ -11,13 +11,23 @@ interface MemoryState {
   writes: Record<string, Record<string, StoredWrite>>;
 }
 
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((settle, fail) => {
+    resolve = settle;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 const writesKey = (threadId: string, namespace: string, checkpointId: string) => JSON.stringify([threadId, namespace, checkpointId]);
 
 /**
  * LangGraph checkpoints of runs, kept in memory while a run executes in this process and written to
  * Postgres through the run write batcher (with the run's events, in the same statements): `put` and
- * `putWrites` resolve once committed, so a step is durable before the next one starts. A run resumed
+ * `putWrites` return once queued, and `barrier` resolves once what was queued is committed. A run resumed
  * in another process (a worker died) is read back from the database on first access. Threads are run
  * ids; `release` forgets a finished run's checkpoints in memory.
  */
@@ -26,26 +36,40 @@ export class DurableCheckpointSaver extends MemorySaver {
   /** Writes of each run not yet committed (see barrier). */
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
 
-  /** Registers a write of a run until it settles. */
-  private track<T>(threadId: string | undefined, write: Promise<T>): Promise<T> {
-    if (threadId === undefined) return write;
+  /** A run's first failed write, reported by its next barrier. */
+  private readonly failures = new Map<string, unknown>();
+
+  /** Registers a write of a run until it settles; a failure is kept for the run's next barrier. */
+  private track(threadId: string | undefined, write: Promise<void>): void {
+    if (threadId === undefined) {
+      write.catch(() => undefined);
+      return;
+    }
     let writes = this.inFlight.get(threadId);
     if (!writes) {
       writes = new Set();
       this.inFlight.set(threadId, writes);
     }
-    const entry = write.finally(() => {
-      writes.delete(entry);
-      if (writes.size === 0 && this.inFlight.get(threadId) === writes) this.inFlight.delete(threadId);
-    });
+    const entry: Promise<void> = write
+      .catch((error: unknown) => {
+        if (!this.failures.has(threadId)) this.failures.set(threadId, error);
+      })
+      .finally(() => {
+        writes.delete(entry);
+        if (writes.size === 0 && this.inFlight.get(threadId) === writes) this.inFlight.delete(threadId);
+      });
     writes.add(entry);
-    return write;
   }
 
-  /** Resolves once every checkpoint and write of the run asked for so far is committed; rejects if one failed. */
+  /**
+   * Resolves once every checkpoint and write of the run asked for so far is committed; throws the first
+   * write of the run that failed. The engine awaits it before every node with side effects.
+   */
   async barrier(threadId: string): Promise<void> {
     const writes = this.inFlight.get(threadId);
     if (writes && writes.size > 0) await Promise.all([...writes]);
+    const failure = this.failures.get(threadId);
+    if (failure !== undefined) throw new Error(`A checkpoint of this run could not be stored: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`, { cause: failure });
   }
 
   constructor(private readonly batcher: RunWriteBatcher) {
@@ -99,43 +123,57 @@ export class DurableCheckpointSaver extends MemorySaver {
     yield* super.list(config, options);
   }
 
+  /**
+   * Keeps the checkpoint in memory and queues it for the database, returning once queued: LangGraph does
+   * not wait for the database (async durability); `barrier` does, before a side effect. The write is
+   * registered at the call, so a barrier asked for right after covers it.
+   */
   override put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
-    // Registered synchronously, at the call: a barrier asked for right after covers it.
-    return this.track(config.configurable?.thread_id as string | undefined, this.persistCheckpoint(config, checkpoint, metadata));
-  }
-
-  private async persistCheckpoint(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
     const threadId = config.configurable?.thread_id as string | undefined;
-    await this.load(threadId);
-    const result = await super.put(config, checkpoint, metadata);
-    const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
-    const stored = threadId === undefined ? undefined : this.state.storage[threadId]?.[namespace]?.[checkpoint.id];
-    if (threadId !== undefined && stored) {
-      await this.batcher.write({
-        checkpoints: [
-          { run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id, parent_checkpoint_id: stored[2] ?? null, checkpoint: base64(stored[0]), metadata: base64(stored[1]) },
-        ],
-      });
-    }
-    return result;
+    const committed = deferred();
+    this.track(threadId, committed.promise);
+    return (async () => {
+      await this.load(threadId);
+      const result = await super.put(config, checkpoint, metadata);
+      const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
+      const stored = threadId === undefined ? undefined : this.state.storage[threadId]?.[namespace]?.[checkpoint.id];
+      if (threadId !== undefined && stored) {
+        this.batcher
+          .write({
+            checkpoints: [
+              { run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id, parent_checkpoint_id: stored[2] ?? null, checkpoint: base64(stored[0]), metadata: base64(stored[1]) },
+            ],
+          })
+          .then(committed.resolve, committed.reject);
+      } else committed.resolve();
+      return result;
+    })().catch((error: unknown) => {
+      committed.reject(error);
+      throw error;
+    });
   }
 
+  /** A finished task's writes, kept and queued like checkpoints. */
   override putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
-    return this.track(config.configurable?.thread_id as string | undefined, this.persistWrites(config, writes, taskId, taskPath));
-  }
-
-  private async persistWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
     const threadId = config.configurable?.thread_id as string | undefined;
-    await this.load(threadId);
-    await super.putWrites(config, writes, taskId, taskPath);
-    const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
-    const checkpointId = config.configurable?.checkpoint_id as string | undefined;
-    if (threadId === undefined || checkpointId === undefined) return;
-    const stored = this.state.writes[writesKey(threadId, namespace, checkpointId)] ?? {};
-    const rows = Object.entries(stored)
-      .filter(([, record]) => record[0] === taskId)
-      .map(([key, record]) => ({ run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId, write_key: key, task_id: record[0], channel: record[1], value: base64(record[2]), task_path: record[3] }));
-    if (rows.length > 0) await this.batcher.write({ checkpointWrites: rows });
+    const committed = deferred();
+    this.track(threadId, committed.promise);
+    return (async () => {
+      await this.load(threadId);
+      await super.putWrites(config, writes, taskId, taskPath);
+      const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
+      const checkpointId = config.configurable?.checkpoint_id as string | undefined;
+      if (threadId === undefined || checkpointId === undefined) return committed.resolve();
+      const stored = this.state.writes[writesKey(threadId, namespace, checkpointId)] ?? {};
+      const rows = Object.entries(stored)
+        .filter(([, record]) => record[0] === taskId)
+        .map(([key, record]) => ({ run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId, write_key: key, task_id: record[0], channel: record[1], value: base64(record[2]), task_path: record[3] }));
+      if (rows.length > 0) this.batcher.write({ checkpointWrites: rows }).then(committed.resolve, committed.reject);
+      else committed.resolve();
+    })().catch((error: unknown) => {
+      committed.reject(error);
+      throw error;
+    });
   }
 
   override async getDeltaChannelHistory(options: Parameters<MemorySaver["getDeltaChannelHistory"]>[0]): ReturnType<MemorySaver["getDeltaChannelHistory"]> {
@@ -147,6 +185,7 @@ export class DurableCheckpointSaver extends MemorySaver {
   release(threadId: string): void {
     this.loaded.delete(threadId);
     this.inFlight.delete(threadId);
+    this.failures.delete(threadId);
     delete this.state.storage[threadId];
     for (const key of Object.keys(this.state.writes)) if (key.startsWith(`[${JSON.stringify(threadId)},`)) delete this.state.writes[key];
   }

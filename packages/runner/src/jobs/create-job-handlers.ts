@@ -1,6 +1,7 @@
 import { recountKnowledgeBase, type SecretBox } from "@tandem/db";
 import { deliverRunCallbackJob } from "../app-runs/deliver-run-callback.job.ts";
-import type { JobHandlers } from "../queue/job-queue.ts";
+import { DEFAULT_ATTEMPTS, isShutdownAbort, type JobHandlers } from "../queue/job-queue.ts";
+import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import type { TandemJobCatalog } from "./job-catalog.ts";
 import { runWorkflowJob, type RunWorkflowJobDependencies } from "./run-workflow.job.ts";
 import { ingestDocumentsJob } from "../knowledge/ingest-documents.job.ts";
@@ -23,7 +24,31 @@ export function createJobHandlers(dependencies: JobDependencies): JobHandlers<Ta
       return counts ?? { skipped: "knowledge base no longer exists" };
     },
     "ingest-documents": ({ documentIds }, context) => ingestDocumentsJob(dependencies, documentIds, context),
-    "run-workflow": ({ runId }, { signal }) => runWorkflowJob(dependencies, runId, signal),
+    "run-workflow": async ({ runId }, { signal, attempt }) => {
+      try {
+        return await runWorkflowJob(dependencies, runId, signal);
+      } catch (error) {
+        // The last try failed for a reason of the machine, not of the workflow (a lost database, a
+        // crash): the run is marked failed, so that no one waits for it for ever.
+        if (attempt >= DEFAULT_ATTEMPTS && !isShutdownAbort(signal)) await failRun(dependencies, runId, error);
+        throw error;
+      }
+    },
     "deliver-run-callback": ({ runId }, context) => deliverRunCallbackJob(dependencies, runId, context),
   };
+}
+
+/** Marks an unfinished run failed, with its last event, after its job gave up. */
+async function failRun(dependencies: JobDependencies, runId: string, cause: unknown): Promise<void> {
+  try {
+    const run = await dependencies.prisma.run.findUnique({ where: { id: runId }, select: { status: true, workspaceId: true, startedAt: true } });
+    if (!run || run.status === "succeeded" || run.status === "failed" || run.status === "stopped") return;
+    const error = `The run could not be completed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    const recorder = await createRunEventRecorder({ prisma: dependencies.prisma, batcher: dependencies.batcher, bus: dependencies.bus, runId, workspaceId: run.workspaceId });
+    const elapsedMs = run.startedAt ? Date.now() - run.startedAt.getTime() : 0;
+    recorder.record({ type: "run-error", runId, at: Date.now(), error, elapsedMs, totalSteps: 0, totalTokens: 0 });
+    await recorder.finish({ status: "failed", error, elapsed_ms: elapsedMs, finished_at: new Date().toISOString() });
+  } catch (error) {
+    console.error(JSON.stringify({ event: "run-fail-record-failed", runId, error: String(error) }));
+  }
 }

@@ -1,4 +1,4 @@
-import { Prisma, toJsonInput, type PrismaClient, type Run } from "@tandem/db";
+import type { PrismaClient, Run } from "@tandem/db";
 import { validateRunInputs, type RunEvent } from "@tandem/engine";
 import { z } from "zod";
 import type { TandemJobCatalog } from "../jobs/job-catalog.ts";
@@ -8,6 +8,7 @@ import { runWorkflowJobId } from "../runs/recover-unfinished-runs.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
+import { insertApiRun } from "../runs/run-rows.ts";
 import { difyParameters, startVariables } from "./app-parameters.ts";
 import { AppRunError } from "./app-run-error.ts";
 import { createAppVersions, type PublishedApp } from "./app-versions.ts";
@@ -172,27 +173,23 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
 
     let run: Run;
     try {
-      run = await prisma.run.create({
-        data: {
-          workspaceId: caller.workspaceId,
-          appId: caller.appId,
-          appVersionId: app.versionId,
-          // The version's document is immutable: the job reads it from there, not from a copy per run.
-          inputs: toJsonInput(checked.values),
-          trigger: "api",
-          endUser: input.user,
-          conversationId,
-          query: isChat ? query : null,
-          ...(input.history !== undefined ? { history: toJsonInput(input.history) } : {}),
-          idempotencyKey: input.idempotencyKey ?? null,
-          callbackUrl: input.callbackUrl ?? null,
-          callbackStatus: input.callbackUrl ? "pending" : null,
-          apiKeyId: caller.keyId,
-        },
+      // The version's document is immutable: the job reads it from there, not from a copy per run.
+      run = await insertApiRun(dependencies.batcher, {
+        workspaceId: caller.workspaceId,
+        appId: caller.appId,
+        appVersionId: app.versionId,
+        inputs: checked.values,
+        endUser: input.user,
+        conversationId,
+        query: isChat ? query : null,
+        history: input.history,
+        idempotencyKey: input.idempotencyKey ?? null,
+        callbackUrl: input.callbackUrl ?? null,
+        apiKeyId: caller.keyId,
       });
     } catch (error) {
       // Two requests with one Idempotency-Key at once: the unique index lets one create, the other reads it.
-      if (input.idempotencyKey !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      if (input.idempotencyKey !== undefined && (error as { code?: unknown }).code === "23505") {
         const earlier = await existingRun(caller, input.idempotencyKey);
         if (earlier) return { run: toView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
       }

@@ -5,6 +5,7 @@ import type { EngineServicesFactory } from "../runs/engine-services.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
+import { loadRunForJob } from "../runs/run-rows.ts";
 import { isShutdownAbort } from "../queue/job-queue.ts";
 import { flushEventsBeforeCheckpoints } from "./flush-events-before-checkpoints.ts";
 
@@ -85,7 +86,7 @@ export async function runWorkflowJob(
   options: { callChain?: readonly string[] } = {},
 ): Promise<{ status: RunOutcome["status"] | "already-finished" | "missing" }> {
   const { prisma } = dependencies;
-  const run = await prisma.run.findUnique({ where: { id: runId }, include: { workspace: { select: { settings: true } } } });
+  const run = await loadRunForJob(dependencies.batcher, runId);
   if (!run) return { status: "missing" };
   if (TERMINAL.has(run.status)) return { status: "already-finished" };
 

@@ -116,6 +116,9 @@ const empty = (): RunWrites => ({ events: [], nodeExecutions: [], checkpoints: [
 export function createRunWriteBatcher(options: { connectionString: string; onError?: (error: unknown) => void }) {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 1 });
   pool.on("error", (error) => options.onError?.(error));
+  // Reads and single-row statements of the hot path, on their own connections so they never wait behind a batch.
+  const queries = new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  queries.on("error", (error) => options.onError?.(error));
   let pending = empty();
   let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let scheduled = false;
@@ -172,14 +175,14 @@ export function createRunWriteBatcher(options: { connectionString: string; onErr
       schedule();
       return committed;
     },
-    /** Runs a read on the batcher's connection (between batches). */
+    /** Runs one statement on a connection of its own (not ordered with the batches). */
     async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-      return (await pool.query<R>(text, values)).rows;
+      return (await queries.query<R>(text, values)).rows;
     },
     async close(): Promise<void> {
       closed = true;
       await writing;
-      await pool.end();
+      await Promise.all([pool.end(), queries.end()]);
     },
   };
 }

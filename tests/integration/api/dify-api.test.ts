@@ -116,6 +116,15 @@ describe("the Dify-compatible API, through a Dify client written from the contra
     expect(JSON.stringify(sent?.body)).toContain("My name is Ada");
     expect(JSON.stringify(sent?.body)).toContain("Hello Ada.");
 
+    // Dify clients list the conversations and their messages.
+    const listed = await chat.json("GET", "/v1/conversations?user=ada");
+    expect((listed.body.data as Array<{ id: string }>).map((conversation) => conversation.id)).toContain(conversationId);
+    const history = await chat.json("GET", `/v1/messages?user=ada&conversation_id=${conversationId}`);
+    expect((history.body.data as Array<{ query: string; answer: string }>).map((message) => [message.query, message.answer])).toEqual([
+      ["My name is Ada", "Hello Ada."],
+      ["What is my name?", "Your name is Ada."],
+    ]);
+
     // Another user cannot continue it.
     const stranger = await refusal(chat.chat({ query: "Hi", user: "mallory", conversation_id: conversationId, response_mode: "blocking" }));
     expect([stranger.status, stranger.code]).toEqual([404, "conversation_not_exists"]);

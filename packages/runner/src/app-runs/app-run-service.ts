@@ -284,18 +284,19 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       const rows = await prisma.conversation.findMany({
         where: { appId: caller.appId, endUser: user },
         orderBy: { updatedAt: "desc" },
-        take: Math.min(Math.max(options.limit ?? 20, 1), 100),
+        take: Math.min(Math.max(options.limit ?? 20, 1), 101),
       });
       return rows;
     },
-    /** A conversation's messages (its runs), oldest first. */
+    /** A conversation's latest messages (its runs), oldest first. */
     async messages(caller: AppCaller, conversationId: string, user: string, options: { limit?: number } = {}) {
       const conversation = uuid.safeParse(conversationId).success ? await prisma.conversation.findUnique({ where: { id: conversationId } }) : null;
       if (!conversation || conversation.appId !== caller.appId || conversation.endUser !== user) {
         throw new AppRunError("conversation_not_exists", `Conversation ${conversationId} does not exist for this app and user.`);
       }
-      const runs = await prisma.run.findMany({ where: { conversationId }, orderBy: { createdAt: "asc" }, take: Math.min(Math.max(options.limit ?? 20, 1), 100) });
-      return runs.map(toView);
+      // The newest messages, returned oldest first.
+      const runs = await prisma.run.findMany({ where: { conversationId }, orderBy: { createdAt: "desc" }, take: Math.min(Math.max(options.limit ?? 20, 1), 101) });
+      return runs.reverse().map(toView);
     },
   };
 }

@@ -71,6 +71,9 @@ async function historyOf(prisma: PrismaClient, run: { id: string; history: unkno
   return earlier.reverse().flatMap((message) => [...historyEntry("user", message.query), ...historyEntry("assistant", isRecord(message.outputs) ? message.outputs.answer : undefined)]);
 }
 
+/** How far a resumed run's event numbers jump past the last stored one. */
+const RESUME_SEQ_GAP = 1_000;
+
 const TERMINAL = new Set(["succeeded", "failed", "stopped"]);
 
 /**
@@ -98,7 +101,9 @@ export async function runWorkflowJob(
     bus: dependencies.bus,
     runId,
     workspaceId: run.workspaceId,
-    ...(fresh ? { lastSeq: 0 } : {}),
+    // A resumed run may have published events live that were never stored (its process died first):
+    // numbering goes on past a gap, so no number means two different events to a client that saw them.
+    lastSeq: fresh ? 0 : ((await prisma.runEvent.aggregate({ where: { runId }, _max: { seq: true } }))._max.seq ?? 0) + RESUME_SEQ_GAP,
     onError: (error) => console.error(JSON.stringify({ event: "run-event-write-failed", runId, error: String(error) })),
   });
   const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }, { callChain: options.callChain ?? [run.appId] });

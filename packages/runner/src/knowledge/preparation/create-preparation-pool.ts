@@ -27,9 +27,9 @@ export function defaultPreparationThreads(): number {
 }
 
 /**
- * Parses, chunks and analyzes documents on worker threads. Embedded Postgres, the web server and the
- * job handlers share the main thread; parsing there would both slow ingestion (one core does
- * everything) and freeze API responses while a large PDF is read. A worker that dies is replaced and
+ * Parses, chunks and analyzes documents on worker threads. The web server and the job handlers share
+ * the main thread (embedded Postgres has a thread of its own, ADR 0018); parsing there would both slow
+ * ingestion and freeze API responses while a large PDF is read. A worker that dies is replaced and
  * its documents fail with a clear error instead of hanging. `threads: 0` prepares in-thread (tests of
  * the pure function, or platforms without workers).
  */

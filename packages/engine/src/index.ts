@@ -47,3 +47,4 @@ export { discoverLocalServers, defaultDiscoveryPorts, type DiscoveredServer, typ
 export { describeModel } from "./models/describe-model.ts";
 export { parseModelReference } from "./models/resolve-model-chain.ts";
 export type { LocalChatRequest, LocalChatResult, LocalChatMessage, LocalEmbedRequest, LocalModelEntry } from "./ports/local-model-runtime.ts";
+export { abortError, untilAborted } from "./util/abort-error.ts";

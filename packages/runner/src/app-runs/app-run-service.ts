@@ -87,7 +87,8 @@ function asRecord(value: unknown): Record<string, unknown> | null {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-function toView(run: Run): AppRunView {
+/** A run row as the API reports it. */
+export function toAppRunView(run: Run): AppRunView {
   return {
     id: run.id,
     appId: run.appId,
@@ -144,7 +145,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
 
     if (input.idempotencyKey !== undefined) {
       const earlier = await existingRun(caller, input.idempotencyKey);
-      if (earlier) return { run: toView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
+      if (earlier) return { run: toAppRunView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
     }
 
     const checked = validateRunInputs(startVariables(app.document), input.inputs);
@@ -191,7 +192,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       // Two requests with one Idempotency-Key at once: the unique index lets one create, the other reads it.
       if (input.idempotencyKey !== undefined && (error as { code?: unknown }).code === "23505") {
         const earlier = await existingRun(caller, input.idempotencyKey);
-        if (earlier) return { run: toView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
+        if (earlier) return { run: toAppRunView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
       }
       throw error;
     }
@@ -205,7 +206,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       await prisma.run.update({ where: { id: run.id }, data: { status: "failed", error: "The run could not be queued.", finishedAt: new Date() } }).catch(() => undefined);
       throw error;
     }
-    return { run: toView(run), app, existing: false, ...(watch ? { watch } : {}) };
+    return { run: toAppRunView(run), app, existing: false, ...(watch ? { watch } : {}) };
   }
 
   /** Waits for the run's last event, then returns the run as stored. */
@@ -213,7 +214,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
     for await (const { event } of watch) {
       if (event.type === "run-end" || event.type === "run-error") break;
     }
-    return toView(await requireRun(caller, runId));
+    return toAppRunView(await requireRun(caller, runId));
   }
 
   return {
@@ -228,14 +229,14 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       return watchRun({ prisma, bus, runId, ...options });
     },
     async get(caller: AppCaller, runId: string): Promise<AppRunView> {
-      return toView(await requireRun(caller, runId));
+      return toAppRunView(await requireRun(caller, runId));
     },
     /** Every node execution of a run, in the order they started (iterations included). */
     async trace(caller: AppCaller, runId: string) {
       const run = await requireRun(caller, runId);
       const nodes = await prisma.nodeExecution.findMany({ where: { runId }, orderBy: [{ startedAt: "asc" }, { index: "asc" }] });
       return {
-        run: toView(run),
+        run: toAppRunView(run),
         nodes: nodes.map((node) => ({
           id: node.id,
           nodeId: node.nodeId,
@@ -264,7 +265,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
      */
     async stop(caller: AppCaller, runId: string): Promise<AppRunView> {
       const run = await requireRun(caller, runId);
-      if (TERMINAL.has(run.status)) return toView(run);
+      if (TERMINAL.has(run.status)) return toAppRunView(run);
       await queue.cancel(runWorkflowJobId(runId));
       // Still queued: no worker will record its end, so it is recorded here.
       const updated = await prisma.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "stopped", finishedAt: new Date(), elapsedMs: 0 } });
@@ -274,7 +275,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
         recorder.record(event);
         await recorder.finish();
       }
-      return toView(await requireRun(caller, runId));
+      return toAppRunView(await requireRun(caller, runId));
     },
     async parameters(caller: AppCaller) {
       return difyParameters((await resolveApp(caller.appId, caller.appVersionId)).document);
@@ -296,7 +297,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       }
       // The newest messages, returned oldest first.
       const runs = await prisma.run.findMany({ where: { conversationId }, orderBy: { createdAt: "desc" }, take: Math.min(Math.max(options.limit ?? 20, 1), 101) });
-      return runs.reverse().map(toView);
+      return runs.reverse().map(toAppRunView);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient, SecretBox } from "@tandem/db";
 import { createGuardedHttp } from "@tandem/engine";
 import { workspaceEngineSettingsSchema } from "../runs/engine-services.ts";
-import type { AppRunView } from "./app-run-service.ts";
+import { toAppRunView } from "./app-run-service.ts";
 import { difyWorkflowRunData } from "./dify-run-data.ts";
 import { SIGNATURE_HEADER, callbackSecretFor, signCallback } from "../publishing/callback-signature.ts";
 
@@ -24,25 +24,7 @@ export async function deliverRunCallbackJob(dependencies: DeliverCallbackDepende
   const { prisma } = dependencies;
   const run = await prisma.run.findUnique({ where: { id: runId }, include: { workspace: { select: { settings: true } } } });
   if (!run?.callbackUrl || run.callbackStatus === "delivered") return { skipped: true };
-  const view: AppRunView = {
-    id: run.id,
-    appId: run.appId,
-    appVersionId: run.appVersionId,
-    status: run.status,
-    inputs: {},
-    query: run.query,
-    outputs: typeof run.outputs === "object" && run.outputs !== null && !Array.isArray(run.outputs) ? (run.outputs) : null,
-    error: run.error,
-    conversationId: run.conversationId,
-    endUser: run.endUser,
-    totalSteps: run.totalSteps,
-    totalTokens: run.totalTokens,
-    totalCost: Number(run.totalCost),
-    elapsedMs: run.elapsedMs,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-  };
+  const view = toAppRunView(run);
   const body = JSON.stringify({ event: "workflow_finished", task_id: run.id, workflow_run_id: run.id, data: difyWorkflowRunData(view) });
   const settings = workspaceEngineSettingsSchema.safeParse(run.workspace.settings ?? {});
   const http = createGuardedHttp({ allowedHosts: settings.success ? settings.data.allowedHosts : [] });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { providerBaseUrl, type Limiter, type ProviderConfig } from "@tandem/engine";
+import { abortError, providerBaseUrl, untilAborted, type Limiter, type ProviderConfig } from "@tandem/engine";
 import { closeRedis, defineRedisScript } from "../redis/redis-script.ts";
 
 /** How long a slot outlives the last renewal of a worker that died holding it. */
@@ -86,7 +86,7 @@ export function createRedisSemaphore(options: RedisSemaphoreOptions): Limiter {
     let wake: (() => void) | null = null;
     const watch = options.wakeups?.watch(channel, () => wake?.());
     try {
-      if (watch) await untilAborted(watch.ready.catch(() => undefined), signal);
+      if (watch) await (signal ? untilAborted(watch.ready.catch(() => undefined), signal) : watch.ready.catch(() => undefined));
       let pause = firstPollMs;
       for (;;) {
         if (await take(leaseId)) return afterTake(leaseId, signal);
@@ -267,29 +267,4 @@ export function endpointOrigin(provider: Pick<ProviderConfig, "name" | "kind" | 
   } catch {
     return undefined;
   }
-}
-
-function abortError(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error) return reason;
-  return new DOMException(typeof reason === "string" ? reason : "The operation was aborted.", "AbortError");
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

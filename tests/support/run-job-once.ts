@@ -3,7 +3,7 @@
  * mid-way (SIGKILL) and run the job again elsewhere. Usage: tsx run-job-once.ts RUN_ID (DATABASE_URL set).
  */
 import { createPrismaClient, createSecretBox, parseSecretKey } from "@tandem/db";
-import { createEngineServicesFactory, createInProcessRunEventBus, createRunWriteBatcher, DurableCheckpointSaver, runWorkflowJob } from "@tandem/runner";
+import { createEngineServicesFactory, createInProcessRunEventBus, createPublishedVersions, createRunWriteBatcher, DurableCheckpointSaver, runWorkflowJob } from "@tandem/runner";
 
 const runId = process.argv[2];
 const url = process.env.DATABASE_URL;
@@ -17,7 +17,7 @@ bus.subscribe(runId, ({ event }) => console.log(JSON.stringify({ event: event.ty
 // The workflows this runs use no model providers, so a throwaway key seals nothing of value.
 const secrets = createSecretBox(parseSecretKey(process.env.TANDEM_SECRET_KEY ?? Buffer.alloc(32, 7).toString("base64")));
 const servicesFor = createEngineServicesFactory({ prisma, secrets });
-const result = await runWorkflowJob({ prisma, bus, checkpointer, batcher, servicesFor }, runId, new AbortController().signal);
+const result = await runWorkflowJob({ prisma, bus, checkpointer, batcher, versions: createPublishedVersions(prisma), servicesFor }, runId, new AbortController().signal);
 console.log(JSON.stringify({ event: "job-done", ...result }));
 await batcher.close();
 await prisma.$disconnect();

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { validateRunInputs, type RunEvent } from "@tandem/engine";
+import { startVariables, validateRunInputs, type RunEvent } from "@tandem/engine";
 import { createRun, createTandem, resolveRuntimeConfig, runWorkflowJob, toJsonInput } from "@tandem/runner";
 import { formatEvent } from "./format-event.ts";
 import { loadWorkflowFile } from "./load-workflow-file.ts";
@@ -24,9 +24,7 @@ export async function runCommand(file: string, options: { inputs: string | undef
       return 2;
     }
   }
-  const start = document.graph.nodes.find((node) => node.type === "start");
-  const variables = (start?.config as { variables?: Parameters<typeof validateRunInputs>[0] } | undefined)?.variables ?? [];
-  const checked = validateRunInputs(variables, inputs);
+  const checked = validateRunInputs(startVariables(document), inputs);
   if (!checked.ok) {
     for (const problem of checked.problems) console.error(`input ${problem.name}: ${problem.message}`);
     return 2;

@@ -10,6 +10,7 @@ export { defineNode, NodeRunError, isNodeRunError } from "./runtime/node-impleme
 export { defaultNodeCatalog, type NodeCatalog } from "./nodes/node-catalog.ts";
 export { validateRunInputs, type InputProblem } from "./nodes/start/validate-run-inputs.ts";
 export type { StartInput } from "./nodes/start/start.schema.ts";
+export { startVariables } from "./nodes/start/start-variables.ts";
 export type { EngineServices, OutboundHttp, OutboundRequest, OutboundResponse, CodeSandbox, SandboxLimits } from "./ports/engine-services.ts";
 export type { KnowledgeRetriever } from "./ports/knowledge-retriever.ts";
 export type { SqlDataSources, SqlSourceDescription } from "./ports/sql-data-sources.ts";

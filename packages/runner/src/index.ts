@@ -118,6 +118,6 @@ export { AppRunError, isAppRunError, APP_RUN_ERROR_STATUS, type AppRunErrorCode 
 export { difyWorkflowRunData } from "./app-runs/dify-run-data.ts";
 export { signCallback, callbackSecretFor, SIGNATURE_HEADER } from "./publishing/callback-signature.ts";
 export type { RunWatch } from "./app-runs/watch-run.ts";
-export type { PublishedApp } from "./app-runs/app-versions.ts";
+export { createPublishedVersions, type PublishedApp, type PublishedVersions } from "./runs/published-versions.ts";
 export { createRunWriteBatcher, type RunWriteBatcher, type RunWrites } from "./runs/run-write-batcher.ts";
 export { DurableCheckpointSaver } from "./runs/durable-checkpoint-saver.ts";

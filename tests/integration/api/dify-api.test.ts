@@ -164,6 +164,14 @@ describe("the Dify-compatible API, through a Dify client written from the contra
     expect(revoked.message).toMatch(/revoked/);
   });
 
+  it("runs an app's new version from the moment it is published", async () => {
+    const published = await fixture.publish(askWorkflow());
+    const client = new DifyClient({ baseUrl: fixture.baseUrl, apiKey: published.key });
+    expect((await client.json("GET", "/v1/info")).body).toMatchObject({ mode: "workflow", version: 1 });
+    await fixture.tandem.publishing.publishApp(fixture.workspaceId, published.appId);
+    expect((await client.json("GET", "/v1/info")).body).toMatchObject({ version: 2 });
+  });
+
   it("answers 429 past a key's rate limit, with Retry-After", async () => {
     const published = await fixture.publish(askWorkflow(), { keyLimits: { rateLimitPerMin: 2 } });
     const client = new DifyClient({ baseUrl: fixture.baseUrl, apiKey: published.key });

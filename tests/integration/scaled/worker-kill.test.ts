@@ -142,18 +142,25 @@ describe.skipIf(!redisUp)("a fleet of workers (scaled mode)", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("a worker killed with SIGKILL mid-run: the other worker finishes the run without repeating the finished model call", async () => {
-    const live = await twoLiveWorkers();
+  /**
+   * Starts a run whose step a answers at once and whose step b hangs on its first call only (the call of
+   * the worker about to be stopped), and returns once b's request reached the model, with the worker
+   * holding the run.
+   */
+  async function startRunUntilStepB(topic: string, live: Awaited<ReturnType<typeof twoLiveWorkers>>) {
     model.resetCalls();
     model.clearRules();
     model.addRule({ match: { prompt: "Step A about" }, reply: { type: "text", text: "alpha" } });
-    // Only the first call of b hangs: the one the killed worker made.
     model.addRule({ match: { prompt: "Step B after" }, times: 1, reply: { type: "delay", ms: HANG_MS, then: { type: "text", text: "never delivered" } } });
     model.addRule({ match: { prompt: "Step B after" }, reply: { type: "text", text: "beta" } });
-
-    const runId = await startRun("kill");
+    const runId = await startRun(topic);
     await waitFor(() => (callsTo("B").length === 1 ? true : undefined), { timeoutMs: 60_000, what: "node b's model request" });
-    const holder = await holderOf(runId, live);
+    return { runId, holder: await holderOf(runId, live) };
+  }
+
+  it("a worker killed with SIGKILL mid-run: the other worker finishes the run without repeating the finished model call", async () => {
+    const live = await twoLiveWorkers();
+    const { runId, holder } = await startRunUntilStepB("kill", live);
     const survivor = live.find((worker) => worker !== holder);
     // The whole process group: tsx and the node process it runs, as the kernel's OOM killer or a lost machine would.
     holder.signalGroup("SIGKILL");
@@ -185,15 +192,7 @@ describe.skipIf(!redisUp)("a fleet of workers (scaled mode)", () => {
 
   it("a worker stopped with SIGTERM past its grace period exits 0 and hands the run back; another worker resumes it", async () => {
     const live = await twoLiveWorkers();
-    model.resetCalls();
-    model.clearRules();
-    model.addRule({ match: { prompt: "Step A about" }, reply: { type: "text", text: "alpha" } });
-    model.addRule({ match: { prompt: "Step B after" }, times: 1, reply: { type: "delay", ms: HANG_MS, then: { type: "text", text: "never delivered" } } });
-    model.addRule({ match: { prompt: "Step B after" }, reply: { type: "text", text: "beta" } });
-
-    const runId = await startRun("term");
-    await waitFor(() => (callsTo("B").length === 1 ? true : undefined), { timeoutMs: 60_000, what: "node b's model request" });
-    const holder = await holderOf(runId, live);
+    const { runId, holder } = await startRunUntilStepB("term", live);
     const stoppedAt = Date.now();
     holder.child.kill("SIGTERM");
     expect(await holder.exited).toBe(0);

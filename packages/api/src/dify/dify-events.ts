@@ -15,8 +15,16 @@ export interface DifyStreamContext {
   createdAt: number;
 }
 
-function nodeExecutionId(runId: string, nodeId: string, index: number): string {
-  return `${runId}:${nodeId}:${index}`;
+/** What node_started and node_finished both say of a node execution. */
+function nodeFields(runId: string, event: Extract<RunEvent, { type: "node-start" | "node-end" }>) {
+  return {
+    id: `${runId}:${event.nodeId}:${event.index}`,
+    node_id: event.nodeId,
+    node_type: event.nodeType,
+    title: event.title,
+    index: event.index,
+    ...(event.iterationIndex === undefined ? {} : { iteration_index: event.iterationIndex, iteration_id: event.parentNodeId }),
+  };
 }
 
 /** The blocking reply's `data` and `workflow_finished`'s, from the run's last event. */
@@ -52,17 +60,7 @@ export function difyEventsFor(context: DifyStreamContext, event: RunEvent): Arra
         {
           event: "node_started",
           ...base,
-          data: {
-            id: nodeExecutionId(context.runId, event.nodeId, event.index),
-            node_id: event.nodeId,
-            node_type: event.nodeType,
-            title: event.title,
-            index: event.index,
-            predecessor_node_id: event.predecessorNodeId,
-            inputs: null,
-            created_at: seconds(event.at),
-            ...(event.iterationIndex === undefined ? {} : { iteration_index: event.iterationIndex, iteration_id: event.parentNodeId }),
-          },
+          data: { ...nodeFields(context.runId, event), predecessor_node_id: event.predecessorNodeId, inputs: null, created_at: seconds(event.at) },
         },
       ];
     case "node-delta":
@@ -77,11 +75,7 @@ export function difyEventsFor(context: DifyStreamContext, event: RunEvent): Arra
           event: "node_finished",
           ...base,
           data: {
-            id: nodeExecutionId(context.runId, event.nodeId, event.index),
-            node_id: event.nodeId,
-            node_type: event.nodeType,
-            title: event.title,
-            index: event.index,
+            ...nodeFields(context.runId, event),
             predecessor_node_id: null,
             inputs: event.inputs,
             outputs: event.outputs,

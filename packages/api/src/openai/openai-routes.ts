@@ -1,3 +1,4 @@
+import { startVariables } from "@tandem/engine";
 import { z } from "zod";
 import type { HistoryMessage, PublishedApp } from "@tandem/runner";
 import { answerStreamNodes, answerText, createRunTally, tallyEvent } from "../answer-stream.ts";
@@ -41,8 +42,7 @@ const QUERY_INPUT_NAMES = ["query", "question", "input", "message", "prompt", "t
  * request's `inputs` already set it.
  */
 function workflowInputs(app: PublishedApp, query: string, given: Record<string, unknown>): Record<string, unknown> {
-  const start = app.document.graph.nodes.find((node) => node.type === "start");
-  const variables = ((start?.config as { variables?: Array<{ name: string; type: string }> } | undefined)?.variables ?? []).filter(
+  const variables = startVariables(app.document).filter(
     (variable) => variable.type === "text" || variable.type === "paragraph",
   );
   const target = variables.find((variable) => QUERY_INPUT_NAMES.includes(variable.name.toLowerCase())) ?? variables[0];

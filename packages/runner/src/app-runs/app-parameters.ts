@@ -1,11 +1,4 @@
-import type { StartInput, WorkflowDocument } from "@tandem/engine";
-
-/** The start node's input form, or none. */
-export function startVariables(document: WorkflowDocument): StartInput[] {
-  const start = document.graph.nodes.find((node) => node.type === "start");
-  const variables = (start?.config as { variables?: StartInput[] } | undefined)?.variables;
-  return Array.isArray(variables) ? variables : [];
-}
+import { startVariables, type StartInput, type WorkflowDocument } from "@tandem/engine";
 
 const DIFY_CONTROL: Record<StartInput["type"], string> = {
   text: "text-input",

@@ -1,17 +1,17 @@
 import type { PrismaClient, Run } from "@tandem/db";
-import { validateRunInputs, type RunEvent } from "@tandem/engine";
+import { startVariables, validateRunInputs } from "@tandem/engine";
 import { z } from "zod";
 import type { TandemJobCatalog } from "../jobs/job-catalog.ts";
 import type { ApiKeyAuthentication } from "../publishing/api-keys.ts";
 import type { JobQueue } from "../queue/job-queue.ts";
 import { runWorkflowJobId } from "../runs/recover-unfinished-runs.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
-import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
+import { recordRunEnd } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
 import { insertApiRun } from "../runs/run-rows.ts";
-import { difyParameters, startVariables } from "./app-parameters.ts";
+import { difyParameters } from "./app-parameters.ts";
 import { AppRunError } from "./app-run-error.ts";
-import { createAppVersions, type PublishedApp } from "./app-versions.ts";
+import type { PublishedApp, PublishedVersions } from "../runs/published-versions.ts";
 import { watchRun, type RunWatch } from "./watch-run.ts";
 
 /** Who calls: an authenticated app key. */
@@ -78,6 +78,7 @@ export interface AppRunServiceDependencies {
   queue: JobQueue<TandemJobCatalog>;
   bus: RunEventBus;
   batcher: RunWriteBatcher;
+  versions: PublishedVersions;
 }
 
 const TERMINAL = new Set<Run["status"]>(["succeeded", "failed", "stopped"]);
@@ -122,7 +123,7 @@ function invalid(error: z.ZodError): AppRunError {
  */
 export function createAppRunService(dependencies: AppRunServiceDependencies) {
   const { prisma, queue, bus } = dependencies;
-  const resolveApp = createAppVersions(prisma);
+  const resolveApp = (appId: string, pinnedVersionId: string | null) => dependencies.versions.resolve(appId, pinnedVersionId);
 
   async function requireRun(caller: AppCaller, runId: string): Promise<Run> {
     const run = uuid.safeParse(runId).success ? await prisma.run.findUnique({ where: { id: runId } }) : null;
@@ -143,9 +144,11 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
     if (options.kind === "chatflow" && !isChat) throw new AppRunError("bad_request", "This app is a workflow, not a chatflow: call POST /v1/workflows/run.");
     if (options.kind === "workflow" && isChat) throw new AppRunError("bad_request", "This app is a chatflow: call POST /v1/chat-messages with a query.");
 
+    // A retried request: the first one's run, and its events from the start.
+    const replay = (earlier: Run): StartedAppRun => ({ run: toAppRunView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) });
     if (input.idempotencyKey !== undefined) {
       const earlier = await existingRun(caller, input.idempotencyKey);
-      if (earlier) return { run: toAppRunView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
+      if (earlier) return replay(earlier);
     }
 
     const checked = validateRunInputs(startVariables(app.document), input.inputs);
@@ -192,7 +195,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       // Two requests with one Idempotency-Key at once: the unique index lets one create, the other reads it.
       if (input.idempotencyKey !== undefined && (error as { code?: unknown }).code === "23505") {
         const earlier = await existingRun(caller, input.idempotencyKey);
-        if (earlier) return { run: toAppRunView(earlier), app, existing: true, ...(options.watch ? { watch: watchRun({ prisma, bus, runId: earlier.id }) } : {}) };
+        if (earlier) return replay(earlier);
       }
       throw error;
     }
@@ -219,8 +222,6 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
 
   return {
     resolveApp: (caller: AppCaller) => resolveApp(caller.appId, caller.appVersionId),
-    /** Forgets which version of the app is latest (it was just published). */
-    forgetApp: (appId: string) => resolveApp.forget(appId),
     start,
     wait,
     /** Stored events after `afterSeq`, then live ones, until the run's last event. */
@@ -270,10 +271,10 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       // Still queued: no worker will record its end, so it is recorded here.
       const updated = await prisma.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "stopped", finishedAt: new Date(), elapsedMs: 0 } });
       if (updated.count > 0) {
-        const recorder = await createRunEventRecorder({ prisma, batcher: dependencies.batcher, bus, runId, workspaceId: run.workspaceId });
-        const event: RunEvent = { type: "run-end", runId, at: Date.now(), status: "stopped", outputs: {}, elapsedMs: 0, totalSteps: 0, totalTokens: 0 };
-        recorder.record(event);
-        await recorder.finish();
+        await recordRunEnd(
+          { prisma, batcher: dependencies.batcher, bus, runId, workspaceId: run.workspaceId },
+          { type: "run-end", runId, at: Date.now(), status: "stopped", outputs: {}, elapsedMs: 0, totalSteps: 0, totalTokens: 0 },
+        );
       }
       return toAppRunView(await requireRun(caller, runId));
     },

@@ -29,6 +29,7 @@ import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
 import { createAppRunService, type AppRunService } from "../app-runs/app-run-service.ts";
 import { createRunWriteBatcher } from "../runs/run-write-batcher.ts";
 import { DurableCheckpointSaver } from "../runs/durable-checkpoint-saver.ts";
+import { createPublishedVersions } from "../runs/published-versions.ts";
 import { CALLBACK_ATTEMPTS } from "../app-runs/deliver-run-callback.job.ts";
 
 /** web: serves and (embedded) runs jobs; worker: runs jobs (scaled); cli: runs one job itself, takes none from the queue. */
@@ -96,6 +97,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     // Runs' events, checkpoints and status changes: one statement per batch for all runs (ADR 0017).
     const batcher = createRunWriteBatcher({ connectionString: db.url, onError: (error) => console.error(JSON.stringify({ event: "run-write-failed", error: String(error) })) });
     const checkpointer = new DurableCheckpointSaver(batcher);
+    const versions = createPublishedVersions(db.prisma);
     // Scaled mode shares live run events, per-key API limits and per-endpoint model limits through Redis
     // (ADR 0016); embedded mode keeps them in this one process.
     const runEvents: RunEventBus =
@@ -125,6 +127,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       bus: runEvents,
       checkpointer,
       batcher,
+      versions,
       servicesFor,
       preparation,
       secrets,
@@ -141,10 +144,10 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       prisma: db.prisma,
       servicesFor,
       secrets,
-      onPublished: (appId) => appRuns.forgetApp(appId),
+      onPublished: (appId) => versions.forget(appId),
       ...(sharedLimits ? { rateLimiter: sharedLimits.rateLimiter } : {}),
     });
-    const appRuns = createAppRunService({ prisma: db.prisma, queue, bus: runEvents, batcher });
+    const appRuns = createAppRunService({ prisma: db.prisma, queue, bus: runEvents, batcher, versions });
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });

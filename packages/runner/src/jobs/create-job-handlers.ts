@@ -1,7 +1,7 @@
 import { recountKnowledgeBase, type SecretBox } from "@tandem/db";
 import { deliverRunCallbackJob } from "../app-runs/deliver-run-callback.job.ts";
 import { DEFAULT_ATTEMPTS, isShutdownAbort, type JobHandlers } from "../queue/job-queue.ts";
-import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
+import { recordRunEnd } from "../runs/run-event-recorder.ts";
 import type { TandemJobCatalog } from "./job-catalog.ts";
 import { runWorkflowJob, type RunWorkflowJobDependencies } from "./run-workflow.job.ts";
 import { ingestDocumentsJob } from "../knowledge/ingest-documents.job.ts";
@@ -44,10 +44,12 @@ async function failRun(dependencies: JobDependencies, runId: string, cause: unkn
     const run = await dependencies.prisma.run.findUnique({ where: { id: runId }, select: { status: true, workspaceId: true, startedAt: true } });
     if (!run || run.status === "succeeded" || run.status === "failed" || run.status === "stopped") return;
     const error = `The run could not be completed: ${cause instanceof Error ? cause.message : String(cause)}`;
-    const recorder = await createRunEventRecorder({ prisma: dependencies.prisma, batcher: dependencies.batcher, bus: dependencies.bus, runId, workspaceId: run.workspaceId });
     const elapsedMs = run.startedAt ? Date.now() - run.startedAt.getTime() : 0;
-    recorder.record({ type: "run-error", runId, at: Date.now(), error, elapsedMs, totalSteps: 0, totalTokens: 0 });
-    await recorder.finish({ status: "failed", error, elapsed_ms: elapsedMs, finished_at: new Date().toISOString() });
+    await recordRunEnd(
+      { prisma: dependencies.prisma, batcher: dependencies.batcher, bus: dependencies.bus, runId, workspaceId: run.workspaceId },
+      { type: "run-error", runId, at: Date.now(), error, elapsedMs, totalSteps: 0, totalTokens: 0 },
+      { status: "failed", error, elapsed_ms: elapsedMs, finished_at: new Date().toISOString() },
+    );
   } catch (error) {
     console.error(JSON.stringify({ event: "run-fail-record-failed", runId, error: String(error) }));
   }

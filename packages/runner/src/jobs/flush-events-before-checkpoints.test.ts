@@ -20,8 +20,7 @@ describe("flushEventsBeforeCheckpoints", () => {
       writes.push({ steps: pending.flatMap(([channel, value]) => (channel === "steps" && Array.isArray(value) ? (value as string[]) : [])), stored: [...stored] });
       return realPutWrites(config, pending, taskId, taskPath);
     };
-    const flush = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    const flush = () => {
       stored.push(...buffered.splice(0));
     };
     const State = Annotation.Root({ steps: Annotation<string[]>({ reducer: (left, right) => [...left, ...right], default: () => [] }) });

@@ -6,16 +6,16 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
  * events and node executions stored too; otherwise a process killed between the two would leave a run
  * that resumes past a node whose execution was never recorded.
  */
-export function flushEventsBeforeCheckpoints<S extends BaseCheckpointSaver>(checkpointer: S, flush: () => Promise<void> | void): S {
-  // A flush that only queues (returns nothing) lets the checkpoint be handed over in the same call, so a
-  // saver that tracks writes as they are asked for sees it at once.
+export function flushEventsBeforeCheckpoints<S extends BaseCheckpointSaver>(checkpointer: S, flush: () => void): S {
+  // `flush` queues the events in the same ordered writer as the checkpoint (it does not wait), and the
+  // checkpoint is handed over in the same call, so a saver that tracks writes as they are asked for sees it at once.
   const put: BaseCheckpointSaver["put"] = (...args) => {
-    const flushed = flush();
-    return flushed instanceof Promise ? flushed.then(() => checkpointer.put(...args)) : checkpointer.put(...args);
+    flush();
+    return checkpointer.put(...args);
   };
   const putWrites: BaseCheckpointSaver["putWrites"] = (...args) => {
-    const flushed = flush();
-    return flushed instanceof Promise ? flushed.then(() => checkpointer.putWrites(...args)) : checkpointer.putWrites(...args);
+    flush();
+    return checkpointer.putWrites(...args);
   };
   return new Proxy(checkpointer, {
     get(target, property) {

@@ -6,6 +6,7 @@ import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
 import { loadRunForJob } from "../runs/run-rows.ts";
+import type { PublishedVersions } from "../runs/published-versions.ts";
 import { isShutdownAbort } from "../queue/job-queue.ts";
 import { flushEventsBeforeCheckpoints } from "./flush-events-before-checkpoints.ts";
 
@@ -16,44 +17,22 @@ export interface RunWorkflowJobDependencies {
   checkpointer: BaseCheckpointSaver & { release?: (threadId: string) => void; barrier?: (threadId: string) => Promise<void> };
   /** Writes runs' events, node executions, checkpoints and status in batches. */
   batcher: RunWriteBatcher;
+  /** Published versions' documents, read and validated once per process. */
+  versions: PublishedVersions;
   servicesFor: EngineServicesFactory;
   /** Queues the completion callback of a run that has a callback URL; without it, callbacks are not sent. */
   enqueueCallback?: (runId: string) => Promise<void>;
 }
 
-/** Published versions are immutable: their documents are read once per process (bounded). */
-const versionDocuments = new Map<string, unknown>();
-const MAX_VERSION_DOCUMENTS = 500;
-
-async function documentOf(prisma: PrismaClient, run: { document: unknown; appVersionId: string | null }): Promise<unknown> {
-  if (run.document !== null && run.document !== undefined) return run.document;
-  if (run.appVersionId === null) return undefined;
-  let document = versionDocuments.get(run.appVersionId);
-  if (document === undefined) {
-    document = (await prisma.appVersion.findUnique({ where: { id: run.appVersionId }, select: { document: true } }))?.document;
-    if (document === undefined) return undefined;
-    versionDocuments.set(run.appVersionId, document);
-    if (versionDocuments.size > MAX_VERSION_DOCUMENTS) versionDocuments.delete(versionDocuments.keys().next().value ?? "");
-  }
-  return document;
-}
-
 /**
- * A published version validates the same way every time unless it is private (which models are local
- * depends on the workspace's providers at run time): those validations are kept, by version.
+ * The run's document, validated: its own copy (debug, CLI and tool runs) or its published version's,
+ * validated once per process unless private.
  */
-const validVersions = new Map<string, ReturnType<typeof validateWorkflow>>();
-
-async function validated(prisma: PrismaClient, run: { document: unknown; appVersionId: string | null }, isLocalModel: (reference: string) => boolean | undefined) {
-  const cacheable = (run.document === null || run.document === undefined) && run.appVersionId !== null;
-  const cached = cacheable && run.appVersionId !== null ? validVersions.get(run.appVersionId) : undefined;
-  if (cached) return cached;
-  const validation = validateWorkflow(await documentOf(prisma, run), { isLocalModel });
-  if (cacheable && run.appVersionId !== null && validation.ok && validation.document && !validation.document.settings.private) {
-    validVersions.set(run.appVersionId, validation);
-    if (validVersions.size > MAX_VERSION_DOCUMENTS) validVersions.delete(validVersions.keys().next().value ?? "");
+async function validated(versions: PublishedVersions, run: { document: unknown; appVersionId: string | null }, isLocalModel: (reference: string) => boolean | undefined) {
+  if ((run.document === null || run.document === undefined) && run.appVersionId !== null) {
+    return (await versions.validated(run.appVersionId, isLocalModel)) ?? validateWorkflow(undefined, { isLocalModel });
   }
-  return validation;
+  return validateWorkflow(run.document, { isLocalModel });
 }
 
 const historyEntry = (role: "user" | "assistant", content: unknown) => (typeof content === "string" && content !== "" ? [{ role, content }] : []);
@@ -108,7 +87,7 @@ export async function runWorkflowJob(
   });
   const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }, { callChain: options.callChain ?? [run.appId] });
   // With the workspace's providers known, a private workflow naming a cloud model fails here, before anything runs.
-  const validation = await validated(prisma, run, (reference) => services.models.isLocal?.(reference));
+  const validation = await validated(dependencies.versions, run, (reference) => services.models.isLocal?.(reference));
   if (!validation.ok || !validation.document) {
     const error = `The workflow is invalid: ${validation.problems
       .slice(0, 5)

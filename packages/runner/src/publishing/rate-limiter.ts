@@ -24,6 +24,13 @@ export interface RateLimiter {
 
 const WINDOW_MS = 60_000;
 
+/** The refusals every limiter gives: over the per-minute rate (retry once the window frees a slot) or at the concurrency limit. */
+export function tooManyRequests(limits: KeyLimits, reason: "rate" | "concurrency", waitMs = 1_000): PublishingError {
+  return reason === "rate"
+    ? new PublishingError("too_many_requests", `This key allows ${limits.rateLimitPerMin} requests a minute; slow down.`, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) })
+    : new PublishingError("too_many_requests", `This key allows ${limits.concurrencyLimit} requests at a time; wait for one to finish.`, { retryAfterSeconds: 1 });
+}
+
 interface KeyState {
   /** Start times of the requests in the last minute, oldest first. */
   starts: number[];
@@ -48,19 +55,11 @@ export function createInProcessRateLimiter(options: { now?: () => number } = {})
         // The window frees a slot when the request rateLimitPerMin places back leaves it.
         const freedAt = (state.starts[state.starts.length - limits.rateLimitPerMin] ?? time) + WINDOW_MS;
         forget(keyId, state);
-        return Promise.reject(
-          new PublishingError("too_many_requests", `This key allows ${limits.rateLimitPerMin} requests a minute; slow down.`, {
-            retryAfterSeconds: Math.max(1, Math.ceil((freedAt - time) / 1000)),
-          }),
-        );
+        return Promise.reject(tooManyRequests(limits, "rate", freedAt - time));
       }
       if (limits.concurrencyLimit !== null && state.active >= limits.concurrencyLimit) {
         forget(keyId, state);
-        return Promise.reject(
-          new PublishingError("too_many_requests", `This key allows ${limits.concurrencyLimit} requests at a time; wait for one to finish.`, {
-            retryAfterSeconds: 1,
-          }),
-        );
+        return Promise.reject(tooManyRequests(limits, "concurrency"));
       }
       // Only rate-limited keys need the request log; an unlimited one would grow it for nothing.
       if (limits.rateLimitPerMin !== null) state.starts.push(time);

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { defineRedisScript } from "../redis/redis-script.ts";
-import { PublishingError } from "./publishing-error.ts";
-import type { KeyLimits, RateLimitLease, RateLimiter } from "./rate-limiter.ts";
+import { tooManyRequests, type KeyLimits, type RateLimitLease, type RateLimiter } from "./rate-limiter.ts";
 
 const WINDOW_MS = 60_000;
 /** How long a concurrency slot outlives the last sign of life of the process holding it. */
@@ -115,16 +114,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
         [clock(), WINDOW_MS, limits.rateLimitPerMin ?? -1, limits.concurrencyLimit ?? -1, randomUUID(), leaseId, leaseTtlMs],
       )) as [number, number];
       const [outcome, waitMs] = reply;
-      if (outcome === 1) {
-        throw new PublishingError("too_many_requests", `This key allows ${limits.rateLimitPerMin} requests a minute; slow down.`, {
-          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-        });
-      }
-      if (outcome === 2) {
-        throw new PublishingError("too_many_requests", `This key allows ${limits.concurrencyLimit} requests at a time; wait for one to finish.`, {
-          retryAfterSeconds: 1,
-        });
-      }
+      if (outcome === 1) throw tooManyRequests(limits, "rate", waitMs);
+      if (outcome === 2) throw tooManyRequests(limits, "concurrency");
       if (limits.concurrencyLimit === null) return unlimited;
 
       const renewal = setInterval(() => {

@@ -153,3 +153,17 @@ export async function createRunEventRecorder(options: {
     finish,
   };
 }
+
+/**
+ * Ends a run that no worker will end (stopped while still queued, or given up after its last try): its
+ * last event and final state stored together, then the event published, so watchers stop waiting.
+ */
+export async function recordRunEnd(
+  options: Omit<Parameters<typeof createRunEventRecorder>[0], "lastSeq">,
+  event: Extract<RunEvent, { type: "run-end" | "run-error" }>,
+  finalState?: RunFinalState,
+): Promise<void> {
+  const recorder = await createRunEventRecorder(options);
+  recorder.record(event);
+  await recorder.finish(finalState);
+}

@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { createPublishedApi } from "@tandem/api";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@tandem/db";
 import { createTandem, resolveRuntimeConfig, saveModelProvider, type Tandem } from "@tandem/runner";
-import { startScriptedModelServer } from "@tandem/testkit";
+import { startModelServerProcess } from "../shared/model-server-process.ts";
 import { runLoad, type LoadResult } from "../shared/run-load.ts";
 
 const { values } = parseArgs({
@@ -33,8 +33,7 @@ const jobConcurrency = values["job-concurrency"] ?? "64";
 const PROMPT = "Say something short.";
 const REPLY = "Tandem runs small models well.";
 
-const models = await startScriptedModelServer({ latencyMs: 0, recordCalls: false, models: ["small"] });
-models.addRule({ reply: { type: "text", text: REPLY } });
+const models = await startModelServerProcess({ models: ["small"], reply: REPLY });
 
 const workflow = {
   schemaVersion: 1,

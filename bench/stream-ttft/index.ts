@@ -14,15 +14,14 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPublishedApi } from "@tandem/api";
 import { createTandem, resolveRuntimeConfig, saveModelProvider } from "@tandem/runner";
-import { startScriptedModelServer } from "@tandem/testkit";
+import { startModelServerProcess } from "../shared/model-server-process.ts";
 import { runLoad } from "../shared/run-load.ts";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "400" } } });
 const requests = Number(values.requests);
 const PROMPT = "Say something short.";
 
-const models = await startScriptedModelServer({ latencyMs: 0, recordCalls: false, models: ["small"] });
-models.addRule({ reply: { type: "text", text: "Tandem streams small models well." } });
+const models = await startModelServerProcess({ models: ["small"], reply: "Tandem streams small models well." });
 
 const dataDir = await mkdtemp(path.join(tmpdir(), "tandem-bench-ttft-"));
 const tandem = await createTandem(resolveRuntimeConfig({ TANDEM_DATA_DIR: dataDir }), "web");

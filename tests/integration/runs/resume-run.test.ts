@@ -81,6 +81,11 @@ describe("a run whose process died resumes from its last finished node", () => {
     server.hang.add("/b");
     const first = startProcess(tsxBin, ["tests/support/run-job-once.ts", run.id], env);
     await waitFor(() => (server.hits.get("/b") === 1 ? true : undefined), { timeoutMs: 30_000, what: "the request of node b" });
+    // Before b's request went out, the checkpoint recording a as done was stored (only the newest one is
+    // kept), after a's node execution.
+    const checkpoints = await prisma.$queryRaw<Array<{ count: bigint }>>`SELECT count(*) AS count FROM "langgraph"."run_checkpoints" WHERE "run_id" = ${run.id}::uuid`;
+    expect(Number(checkpoints[0]?.count)).toBe(1);
+    expect(await prisma.nodeExecution.count({ where: { runId: run.id, nodeId: "a" } })).toBe(1);
     first.child.kill("SIGKILL");
     await first.exited;
     expect(first.output()).not.toContain("job-done");
@@ -105,6 +110,9 @@ describe("a run whose process died resumes from its last finished node", () => {
     const events = await prisma.runEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } });
     expectResumedNumbering(events.map((event) => event.seq));
     expect(events.at(-1)?.type).toBe("run-end");
+    // A finished run is never resumed: its checkpoints went with its final state.
+    const left = await prisma.$queryRaw<Array<{ count: bigint }>>`SELECT (SELECT count(*) FROM "langgraph"."run_checkpoints" WHERE "run_id" = ${run.id}::uuid) + (SELECT count(*) FROM "langgraph"."run_checkpoint_writes" WHERE "run_id" = ${run.id}::uuid) AS count`;
+    expect(Number(left[0]?.count)).toBe(0);
   });
 
   it("leaves a finished run alone when its job runs again", async () => {

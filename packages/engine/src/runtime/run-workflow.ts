@@ -9,7 +9,8 @@ import { executeNode } from "./execute-node.ts";
 import type { ExecutionEnvironment } from "./execution-scope.ts";
 import type { NodeRecord, NodeRecords } from "./node-record.ts";
 import type { RunEventSink } from "./run-events.ts";
-import { stepGraph } from "./step-graph.ts";
+import { createSideEffectDurability, type SideEffectDurability } from "./side-effect-durability.ts";
+import { stepGraph, type StepResult } from "./step-graph.ts";
 
 export interface RunWorkflowOptions {
   runId: string;
@@ -26,10 +27,12 @@ export interface RunWorkflowOptions {
   /** Continue from the run's last checkpoint instead of starting over. */
   resume?: boolean;
   /**
-   * Resolves once every checkpoint written so far is durable. Given, checkpoints are written while the
-   * run goes on (LangGraph's "async" durability) and a node with side effects (not `pure`) waits for
-   * this before it starts, so a resumed run still never repeats a finished side effect while chains of
-   * pure nodes do not wait for the database. Not given, every step waits for its checkpoint ("sync").
+   * Stores the run's latest checkpoint and resolves once it is durable. Given, LangGraph's checkpoints
+   * are handed to the checkpointer without waiting ("async" durability) and this is awaited only when
+   * it matters: before a node with side effects (not `pure`) starts while an earlier one's result is
+   * not yet secured, and in the background shortly after a side effect (see side-effect-durability.ts).
+   * A resumed run still never repeats a finished side effect, and pure work never waits for the
+   * database. Not given, every step waits for its checkpoint ("sync").
    */
   durabilityBarrier?: () => Promise<void>;
   catalog?: NodeCatalog;
@@ -76,10 +79,11 @@ type RunStateValue = typeof RunState.State;
 const compiledDocuments = new WeakMap<NodeCatalog, WeakMap<WorkflowDocument, CompiledGraph>>();
 
 /**
- * Runs a workflow. The graph is compiled to a LangGraph StateGraph of two steps: `advance` runs every
- * ready pure node inline (templates, conditions, aggregators: no superstep per node), and `execute`
- * runs one node with side effects (HTTP, models) as its own task, so LangGraph checkpoints it on its
- * own and a resumed run never repeats it once it finished. See docs/adr/0006-engine-runtime.md.
+ * Runs a workflow. The graph is compiled to a LangGraph StateGraph of two kinds of step: `advance` runs every
+ * ready pure node inline (templates, conditions, aggregators: no superstep per node) and at most one
+ * node with side effects (HTTP, models), and `execute-N` slots run parallel side effects as tasks of
+ * their own, so LangGraph checkpoints each on its own and a resumed run never repeats one that
+ * finished. See docs/adr/0006-engine-runtime.md and 0019.
  */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
@@ -101,6 +105,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
   // LangChain adds an abort listener per running task; many parallel tasks are normal, not a leak.
   setMaxListeners(0, signal);
   const counter = { index: 0 };
+  const durability = options.checkpointer && options.durabilityBarrier ? createSideEffectDurability(options.durabilityBarrier) : undefined;
   let totalTokens = 0;
   let totalCost = 0;
   const environment: ExecutionEnvironment = {
@@ -119,11 +124,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
     variables: options.document.variables,
     catalog,
     nextIndex: () => (counter.index += 1),
-    ...(options.checkpointer && options.durabilityBarrier ? { beforeSideEffect: options.durabilityBarrier } : {}),
+    ...(durability ? { beforeSideEffect: () => durability.beforeSideEffect() } : {}),
     runBody: (body, scope) => stepGraph(body, scope, environment, { inlineImpure: true }),
   };
   if (activeRuns.has(options.runId)) throw new Error(`Run ${options.runId} is already running in this process.`);
-  activeRuns.set(options.runId, { graph: compiled, environment, counter, maxSteps });
+  activeRuns.set(options.runId, { graph: compiled, environment, counter, maxSteps, sideEffectStepFinished: () => durability?.finished() });
   const app = appFor(options.checkpointer);
 
   if (!options.resume) {
@@ -154,6 +159,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
     options.onEvent({ type: "run-error", runId: options.runId, at: Date.now(), error: message, elapsedMs, totalSteps: counter.index, totalTokens });
     return { status: "failed", outputs: {}, error: message, totalSteps: counter.index, totalTokens, totalCost, elapsedMs };
   } finally {
+    durability?.close();
     activeRuns.delete(options.runId);
   }
 }
@@ -164,6 +170,8 @@ interface ActiveRun {
   environment: ExecutionEnvironment;
   counter: { index: number };
   maxSteps: number;
+  /** A step that ran a node with side effects is returning (see SideEffectDurability.finished). */
+  sideEffectStepFinished: SideEffectDurability["finished"];
 }
 
 const activeRuns = new Map<string, ActiveRun>();
@@ -175,41 +183,61 @@ function activeRun(config: LangGraphRunnableConfig): ActiveRun {
   return run;
 }
 
+/**
+ * One LangGraph step: every ready pure node runs inline; when exactly one node with side effects is
+ * ready, it runs here too, followed by the pure nodes it unblocks, so a chain of start → llm → end is
+ * a single step. Two or more ready side effects go to execution slots of their own (each checkpointed
+ * as it finishes, so a crash repeats none that finished); a side effect that becomes ready after this
+ * step's own waits for the next step, so each step holds at most one unsecured side effect.
+ */
 async function advance(state: RunStateValue, config: LangGraphRunnableConfig): Promise<Partial<RunStateValue>> {
   if (state.failure) return { pending: [] };
-  const { graph, environment, counter, maxSteps } = activeRun(config);
+  const run = activeRun(config);
+  const { graph, environment, counter, maxSteps } = run;
   counter.index = Math.max(counter.index, state.indexUsed);
   const scope = { records: { ...state.records } };
   const budget = maxSteps - state.executed;
-  const step = await stepGraph(graph, scope, environment, { inlineImpure: false, budget });
+  let step: StepResult = await stepGraph(graph, scope, environment, { inlineImpure: false, budget });
+  let executed = step.executed;
+  const single = !step.failure && step.pending.length === 1 && executed < budget ? step.pending[0] : undefined;
+  if (single) {
+    const { entry, predecessorNodeId } = single;
+    const record = await executeNode(entry, scope, environment, predecessorNodeId);
+    scope.records[entry.node.id] = record;
+    executed += 1;
+    step =
+      record.status === "failed"
+        ? { pending: [], executed: 0, failure: { nodeId: entry.node.id, title: entry.node.title || entry.node.id, error: record.error ?? "failed" } }
+        : await stepGraph(graph, scope, environment, { inlineImpure: false, budget: budget - executed });
+    executed += step.executed;
+  }
   const newRecords: NodeRecords = {};
   for (const [id, record] of Object.entries(scope.records)) if (state.records[id] !== record) newRecords[id] = record;
-  const exceeded = step.executed >= budget && !step.failure && hasWork(graph, scope.records);
+  const exceeded = executed >= budget && !step.failure && hasWork(graph, scope.records);
   const failure = step.failure
     ? { nodeId: step.failure.nodeId, error: `${step.failure.title}: ${step.failure.error}` }
     : exceeded
       ? { nodeId: "", error: `The run reached its limit of ${maxSteps} steps. Raise settings.maxSteps if this is expected.` }
       : null;
-  // Ready side-effecting nodes beyond the slots wait for the next round.
-  const pending = failure
-    ? []
-    : step.pending.slice(0, MAX_PARALLEL_NODES).map(({ entry, predecessorNodeId }) => ({
-        nodeId: entry.node.id,
-        predecessorNodeId,
-        index: environment.nextIndex(),
-      }));
-  return { records: newRecords, pending, executed: step.executed, indexUsed: counter.index, failure };
+  // One ready side effect runs in the next advance step (numbered when it runs); more go to slots,
+  // numbered now so a resumed slot keeps its number. Beyond the slots, they wait for the next round.
+  const ready = failure ? [] : step.pending.slice(0, MAX_PARALLEL_NODES);
+  const pending = ready.map(({ entry, predecessorNodeId }) => ({ nodeId: entry.node.id, predecessorNodeId, index: ready.length > 1 ? environment.nextIndex() : 0 }));
+  if (single) run.sideEffectStepFinished();
+  return { records: newRecords, pending, executed, indexUsed: counter.index, failure };
 }
 
 /** Runs the pending node in one slot; slots are separate LangGraph tasks, so each one's result is checkpointed on its own. */
 async function executeSlot(slot: number, state: RunStateValue, config: LangGraphRunnableConfig): Promise<Partial<RunStateValue>> {
   const task = state.pending[slot];
   if (!task) return {};
-  const { graph, environment, counter } = activeRun(config);
+  const run = activeRun(config);
+  const { graph, environment, counter } = run;
   const entry = graph.nodes.get(task.nodeId);
   if (!entry) throw new Error(`Unknown node ${task.nodeId}`);
   counter.index = Math.max(counter.index, task.index);
   const record: NodeRecord = await executeNode(entry, { records: { ...state.records } }, environment, task.predecessorNodeId, task.index);
+  run.sideEffectStepFinished();
   return {
     records: { [task.nodeId]: record },
     executed: 1,
@@ -228,7 +256,11 @@ function buildApp(checkpointer: BaseCheckpointSaver | undefined) {
   const graph = new StateGraph(RunState).addNode("advance", advance) as unknown as StateGraph<typeof RunState.spec, RunStateValue, Partial<RunStateValue>, string>;
   SLOTS.forEach((name, slot) => graph.addNode(name, (state: RunStateValue, config: LangGraphRunnableConfig) => executeSlot(slot, state, config)));
   graph.addEdge(START, "advance");
-  graph.addConditionalEdges("advance", (state: RunStateValue) => (state.pending.length > 0 ? SLOTS.slice(0, state.pending.length) : END), [...SLOTS, END]);
+  graph.addConditionalEdges(
+    "advance",
+    (state: RunStateValue) => (state.pending.length === 0 ? END : state.pending.length === 1 ? "advance" : SLOTS.slice(0, state.pending.length)),
+    ["advance", ...SLOTS, END],
+  );
   for (const name of SLOTS) graph.addEdge(name, "advance");
   return graph.compile(checkpointer ? { checkpointer } : {});
 }

@@ -23,6 +23,8 @@ export interface TestRunOptions {
   system?: Record<string, unknown>;
   signal?: AbortSignal;
   checkpointer?: BaseCheckpointSaver;
+  /** With a checkpointer: LangGraph's "async" durability, this awaited when a side effect must be secured. */
+  durabilityBarrier?: () => Promise<void>;
   resume?: boolean;
   runId?: string;
   /** Sees each event as it is emitted (to abort mid-run). */
@@ -47,6 +49,7 @@ export async function runTestWorkflow(raw: RawDocument | null, options: TestRunO
     },
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.checkpointer ? { checkpointer: options.checkpointer } : {}),
+    ...(options.durabilityBarrier ? { durabilityBarrier: options.durabilityBarrier } : {}),
     ...(options.resume ? { resume: true } : {}),
     catalog: test.catalog,
   });

@@ -1,20 +1,19 @@
 import type { PrismaClient } from "@tandem/db";
 import { runWorkflow, validateWorkflow, type RunOutcome } from "@tandem/engine";
-import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { EngineServicesFactory } from "../runs/engine-services.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
 import { loadRunForJob } from "../runs/run-rows.ts";
 import type { PublishedVersions } from "../runs/published-versions.ts";
+import type { DurableCheckpointSaver } from "../runs/durable-checkpoint-saver.ts";
 import { isShutdownAbort } from "../queue/job-queue.ts";
-import { flushEventsBeforeCheckpoints } from "./flush-events-before-checkpoints.ts";
 
 export interface RunWorkflowJobDependencies {
   prisma: PrismaClient;
   bus: RunEventBus;
-  /** LangGraph checkpoints; `release` (when it has one) forgets a finished run's checkpoints in memory. */
-  checkpointer: BaseCheckpointSaver & { release?: (threadId: string) => void; barrier?: (threadId: string) => Promise<void> };
+  /** LangGraph checkpoints, in memory and stored when a run needs them durable (ADR 0019). */
+  checkpointer: DurableCheckpointSaver;
   /** Writes runs' events, node executions, checkpoints and status in batches. */
   batcher: RunWriteBatcher;
   /** Published versions' documents, read and validated once per process. */
@@ -85,7 +84,7 @@ export async function runWorkflowJob(
     lastSeq: fresh ? 0 : ((await prisma.runEvent.aggregate({ where: { runId }, _max: { seq: true } }))._max.seq ?? 0) + RESUME_SEQ_GAP,
     onError: (error) => console.error(JSON.stringify({ event: "run-event-write-failed", runId, error: String(error) })),
   });
-  const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings }, { callChain: options.callChain ?? [run.appId] });
+  const services = await dependencies.servicesFor({ id: run.workspaceId, settings: run.workspace.settings, providersVersion: run.workspace.providersVersion }, { callChain: options.callChain ?? [run.appId] });
   // With the workspace's providers known, a private workflow naming a cloud model fails here, before anything runs.
   const validation = await validated(dependencies.versions, run, (reference) => services.models.isLocal?.(reference));
   if (!validation.ok || !validation.document) {
@@ -99,7 +98,10 @@ export async function runWorkflowJob(
     return { status: "failed" };
   }
 
-  const resume = !fresh && (await dependencies.checkpointer.getTuple({ configurable: { thread_id: runId } })) !== undefined;
+  const { checkpointer } = dependencies;
+  // The run's events are queued before each of its checkpoints, so a stored step always has them.
+  checkpointer.beforeStoring(runId, () => recorder.enqueue());
+  const resume = !fresh && (await checkpointer.getTuple({ configurable: { thread_id: runId } })) !== undefined;
   const history = await historyOf(prisma, run);
   const startedAt = run.startedAt ?? new Date();
   // The move to running is written with the run's first events (the batcher keeps order).
@@ -123,16 +125,19 @@ export async function runWorkflowJob(
       recorder.record(event);
     },
     signal,
-    checkpointer: flushEventsBeforeCheckpoints(dependencies.checkpointer, () => recorder.enqueue()),
-    ...(dependencies.checkpointer.barrier ? { durabilityBarrier: () => dependencies.checkpointer.barrier?.(runId) ?? Promise.resolve() } : {}),
+    checkpointer,
+    durabilityBarrier: () => checkpointer.barrier(runId),
     resume,
   });
   if (outcome.status === "stopped" && isShutdownAbort(signal)) {
-    await recorder.flush();
     // Aborted because this process is shutting down, not stopped by anyone: the run stays "running" and
-    // the queue hands its job to another try, which resumes from the last checkpoint.
+    // the queue hands its job to another try, which resumes from the checkpoint stored here.
+    await recorder.flush();
+    await checkpointer.barrier(runId).finally(() => checkpointer.release(runId));
     throw new Error("The run was interrupted by a shutdown; it resumes from its last checkpoint.");
   }
+  // A finished run is never resumed: its stored checkpoints go with its final state.
+  const { stored } = checkpointer.release(runId);
   const finishedAt = new Date();
   // The run's last event is published once this update is stored with it.
   await recorder.finish({
@@ -144,8 +149,7 @@ export async function runWorkflowJob(
     total_cost: outcome.totalCost,
     elapsed_ms: finishedAt.getTime() - startedAt.getTime(),
     finished_at: finishedAt.toISOString(),
-  });
-  dependencies.checkpointer.release?.(runId);
+  }, stored ? { checkpointDeletes: [{ run_id: runId }] } : {});
   if (run.callbackUrl && dependencies.enqueueCallback) await dependencies.enqueueCallback(runId);
   return { status: outcome.status };
 }

@@ -1,76 +1,39 @@
 import { MemorySaver, type Checkpoint, type CheckpointMetadata, type CheckpointTuple, type PendingWrite } from "@langchain/langgraph-checkpoint";
-import type { RunWriteBatcher } from "./run-write-batcher.ts";
+import type { RunWriteBatcher, RunWrites } from "./run-write-batcher.ts";
 
 type RunnableConfig = Parameters<MemorySaver["getTuple"]>[0];
 type StoredCheckpoint = [Uint8Array, Uint8Array, string | undefined];
 type StoredWrite = [string, string, Uint8Array, string];
 
-/** MemorySaver's storage, which this saver fills from the database and persists from (fields of the class). */
+/** MemorySaver's storage, which this saver fills from the database and stores from (fields of the class). */
 interface MemoryState {
   storage: Record<string, Record<string, Record<string, StoredCheckpoint>>>;
   writes: Record<string, Record<string, StoredWrite>>;
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((settle, fail) => {
-    resolve = settle;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
-
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 const writesKey = (threadId: string, namespace: string, checkpointId: string) => JSON.stringify([threadId, namespace, checkpointId]);
+const newestFirst = (left: string, right: string) => right.localeCompare(left);
 
 /**
- * LangGraph checkpoints of runs, kept in memory while a run executes in this process and written to
- * Postgres through the run write batcher (with the run's events, in the same statements): `put` and
- * `putWrites` return once queued, and `barrier` resolves once what was queued is committed. A run resumed
- * in another process (a worker died) is read back from the database on first access. Threads are run
- * ids; `release` forgets a finished run's checkpoints in memory.
+ * LangGraph checkpoints of runs, kept in memory while a run executes in this process and stored in
+ * Postgres only when a run needs them to be durable (ADR 0019): `barrier(runId)` stores the run's
+ * latest checkpoint with its pending task writes (and drops the older ones), after the run's buffered
+ * events, in the run write batcher's order. The engine calls it before a side effect that follows an
+ * unsecured one, shortly after a side effect in the background, and the job at a shutdown; a run that
+ * ends without any of these writes no checkpoint at all. A run resumed in another process (a worker
+ * died) is read back from the database on first access. Threads are run ids; `release` forgets a run.
  */
 export class DurableCheckpointSaver extends MemorySaver {
   private readonly loaded = new Set<string>();
-  /** Writes of each run not yet committed (see barrier). */
-  private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
-
-  /** A run's first failed write, reported by its next barrier. */
-  private readonly failures = new Map<string, unknown>();
-
-  /** Registers a write of a run until it settles; a failure is kept for the run's next barrier. */
-  private track(threadId: string | undefined, write: Promise<void>): void {
-    if (threadId === undefined) {
-      write.catch(() => undefined);
-      return;
-    }
-    let writes = this.inFlight.get(threadId);
-    if (!writes) {
-      writes = new Set();
-      this.inFlight.set(threadId, writes);
-    }
-    const entry: Promise<void> = write
-      .catch((error: unknown) => {
-        if (!this.failures.has(threadId)) this.failures.set(threadId, error);
-      })
-      .finally(() => {
-        writes.delete(entry);
-        if (writes.size === 0 && this.inFlight.get(threadId) === writes) this.inFlight.delete(threadId);
-      });
-    writes.add(entry);
-  }
-
-  /**
-   * Resolves once every checkpoint and write of the run asked for so far is committed; throws the first
-   * write of the run that failed. The engine awaits it before every node with side effects.
-   */
-  async barrier(threadId: string): Promise<void> {
-    const writes = this.inFlight.get(threadId);
-    if (writes && writes.size > 0) await Promise.all([...writes]);
-    const failure = this.failures.get(threadId);
-    if (failure !== undefined) throw new Error(`A checkpoint of this run could not be stored: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`, { cause: failure });
-  }
+  /** put/putWrites calls of each run still on their way into memory (a barrier waits for them). */
+  private readonly arriving = new Map<string, Set<Promise<unknown>>>();
+  /** What of each run the database holds: the stored checkpoints' ids and write keys. */
+  private readonly stored = new Map<string, string>();
+  /** Each run's store in progress, so barriers of one run store one after another. */
+  private readonly storing = new Map<string, Promise<void>>();
+  /** Called before a run's checkpoint is queued: the run's buffered events go first. */
+  private readonly beforeStore = new Map<string, () => void>();
 
   constructor(private readonly batcher: RunWriteBatcher) {
     super();
@@ -78,6 +41,96 @@ export class DurableCheckpointSaver extends MemorySaver {
 
   private get state(): MemoryState {
     return this as unknown as MemoryState;
+  }
+
+  /**
+   * Runs `hook` before each store of the run's checkpoint, in the same turn: the run's events are
+   * queued ahead of it, so a step that a stored checkpoint records as done always has its events and
+   * node executions stored too. Forgotten on `release`.
+   */
+  beforeStoring(threadId: string, hook: () => void): void {
+    this.beforeStore.set(threadId, hook);
+  }
+
+  /**
+   * Stores the run's latest checkpoint and its pending writes, unless the database already has them,
+   * and resolves once they are committed; throws when they could not be.
+   */
+  async barrier(threadId: string): Promise<void> {
+    const previous = this.storing.get(threadId) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => this.store(threadId));
+    this.storing.set(threadId, current);
+    try {
+      await current;
+    } catch (error) {
+      throw new Error(`A checkpoint of this run could not be stored: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
+    } finally {
+      if (this.storing.get(threadId) === current) this.storing.delete(threadId);
+    }
+  }
+
+  /**
+   * Forgets a run in memory; returns whether the database holds checkpoints of it, which a finished
+   * run's last write then deletes (a finished run is never resumed).
+   */
+  release(threadId: string): { stored: boolean } {
+    const stored = this.stored.has(threadId);
+    this.loaded.delete(threadId);
+    this.arriving.delete(threadId);
+    this.stored.delete(threadId);
+    this.storing.delete(threadId);
+    this.beforeStore.delete(threadId);
+    delete this.state.storage[threadId];
+    const prefix = `[${JSON.stringify(threadId)},`;
+    for (const key of Object.keys(this.state.writes)) if (key.startsWith(prefix)) delete this.state.writes[key];
+    return { stored };
+  }
+
+  private async store(threadId: string): Promise<void> {
+    // LangGraph hands checkpoints over without waiting ("async" durability): let them arrive first.
+    for (let arriving = this.arriving.get(threadId); arriving && arriving.size > 0; arriving = this.arriving.get(threadId)) {
+      await Promise.allSettled([...arriving]);
+    }
+    const rows = this.latestRows(threadId);
+    if (rows.checkpoints.length === 0) return;
+    const signature = JSON.stringify([rows.checkpoints.map((row) => row.checkpoint_id), rows.checkpointWrites.map((row) => row.write_key)]);
+    if (this.stored.get(threadId) === signature) return;
+    this.beforeStore.get(threadId)?.();
+    await this.batcher.write(rows);
+    this.stored.set(threadId, signature);
+  }
+
+  /** The newest checkpoint of each namespace of a run with its pending writes (the batcher deletes older ones). */
+  private latestRows(threadId: string): Pick<RunWrites, "checkpoints" | "checkpointWrites"> {
+    const rows: Pick<RunWrites, "checkpoints" | "checkpointWrites"> = { checkpoints: [], checkpointWrites: [] };
+    for (const [namespace, checkpoints] of Object.entries(this.state.storage[threadId] ?? {})) {
+      const checkpointId = Object.keys(checkpoints).sort(newestFirst)[0];
+      const stored = checkpointId === undefined ? undefined : checkpoints[checkpointId];
+      if (checkpointId === undefined || !stored) continue;
+      rows.checkpoints.push({ run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId, parent_checkpoint_id: stored[2] ?? null, checkpoint: base64(stored[0]), metadata: base64(stored[1]) });
+      for (const [key, write] of Object.entries(this.state.writes[writesKey(threadId, namespace, checkpointId)] ?? {})) {
+        rows.checkpointWrites.push({ run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId, write_key: key, task_id: write[0], channel: write[1], value: base64(write[2]), task_path: write[3] });
+      }
+    }
+    return rows;
+  }
+
+  /** Registers a put/putWrites of a run until its data is in memory. */
+  private arrival<T>(threadId: string | undefined, work: Promise<T>): Promise<T> {
+    if (threadId === undefined) return work;
+    let arriving = this.arriving.get(threadId);
+    if (!arriving) {
+      arriving = new Set();
+      this.arriving.set(threadId, arriving);
+    }
+    const set = arriving;
+    set.add(work);
+    const settled = () => {
+      set.delete(work);
+      if (set.size === 0 && this.arriving.get(threadId) === set) this.arriving.delete(threadId);
+    };
+    work.then(settled, settled);
+    return work;
   }
 
   /** Reads a thread's stored checkpoints and writes into memory, once per process. */
@@ -111,6 +164,9 @@ export class DurableCheckpointSaver extends MemorySaver {
         row.task_path,
       ];
     }
+    // What was read is what the database holds: a barrier with nothing new stores nothing.
+    const latest = this.latestRows(threadId);
+    this.stored.set(threadId, JSON.stringify([latest.checkpoints.map((row) => row.checkpoint_id), latest.checkpointWrites.map((row) => row.write_key)]));
   }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -123,70 +179,32 @@ export class DurableCheckpointSaver extends MemorySaver {
     yield* super.list(config, options);
   }
 
-  /**
-   * Keeps the checkpoint in memory and queues it for the database, returning once queued: LangGraph does
-   * not wait for the database (async durability); `barrier` does, before a side effect. The write is
-   * registered at the call, so a barrier asked for right after covers it.
-   */
+  /** Keeps the checkpoint in memory; `barrier` stores it when the run needs it durable. */
   override put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
     const threadId = config.configurable?.thread_id as string | undefined;
-    const committed = deferred();
-    this.track(threadId, committed.promise);
-    return (async () => {
-      await this.load(threadId);
-      const result = await super.put(config, checkpoint, metadata);
-      const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
-      const stored = threadId === undefined ? undefined : this.state.storage[threadId]?.[namespace]?.[checkpoint.id];
-      if (threadId !== undefined && stored) {
-        this.batcher
-          .write({
-            checkpoints: [
-              { run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id, parent_checkpoint_id: stored[2] ?? null, checkpoint: base64(stored[0]), metadata: base64(stored[1]) },
-            ],
-          })
-          .then(committed.resolve, committed.reject);
-      } else committed.resolve();
-      return result;
-    })().catch((error: unknown) => {
-      committed.reject(error);
-      throw error;
-    });
+    return this.arrival(
+      threadId,
+      (async () => {
+        await this.load(threadId);
+        return super.put(config, checkpoint, metadata);
+      })(),
+    );
   }
 
-  /** A finished task's writes, kept and queued like checkpoints. */
+  /** A finished task's writes, kept in memory like checkpoints. */
   override putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
     const threadId = config.configurable?.thread_id as string | undefined;
-    const committed = deferred();
-    this.track(threadId, committed.promise);
-    return (async () => {
-      await this.load(threadId);
-      await super.putWrites(config, writes, taskId, taskPath);
-      const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
-      const checkpointId = config.configurable?.checkpoint_id as string | undefined;
-      if (threadId === undefined || checkpointId === undefined) return committed.resolve();
-      const stored = this.state.writes[writesKey(threadId, namespace, checkpointId)] ?? {};
-      const rows = Object.entries(stored)
-        .filter(([, record]) => record[0] === taskId)
-        .map(([key, record]) => ({ run_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId, write_key: key, task_id: record[0], channel: record[1], value: base64(record[2]), task_path: record[3] }));
-      if (rows.length > 0) this.batcher.write({ checkpointWrites: rows }).then(committed.resolve, committed.reject);
-      else committed.resolve();
-    })().catch((error: unknown) => {
-      committed.reject(error);
-      throw error;
-    });
+    return this.arrival(
+      threadId,
+      (async () => {
+        await this.load(threadId);
+        await super.putWrites(config, writes, taskId, taskPath);
+      })(),
+    );
   }
 
   override async getDeltaChannelHistory(options: Parameters<MemorySaver["getDeltaChannelHistory"]>[0]): ReturnType<MemorySaver["getDeltaChannelHistory"]> {
     await this.load(options.config.configurable?.thread_id as string | undefined);
     return super.getDeltaChannelHistory(options);
-  }
-
-  /** Forgets a run's checkpoints in memory (they stay stored); call when the run is over in this process. */
-  release(threadId: string): void {
-    this.loaded.delete(threadId);
-    this.inFlight.delete(threadId);
-    this.failures.delete(threadId);
-    delete this.state.storage[threadId];
-    for (const key of Object.keys(this.state.writes)) if (key.startsWith(`[${JSON.stringify(threadId)},`)) delete this.state.writes[key];
   }
 }

@@ -35,12 +35,20 @@ export const workspaceEngineSettingsSchema = z
 export interface WorkspaceRef {
   id: string;
   settings: unknown;
+  /**
+   * The version of the workspace's model providers as read with the run (see loadRunForJob). Given,
+   * the providers and model gateway built for the same version and settings are reused; not given,
+   * they are read again.
+   */
+  providersVersion?: string;
 }
 
 /** What a run adds: the chain of app ids that led to it (a workflow run as a tool is at its end). */
 export interface RunRef {
   callChain: readonly string[];
 }
+
+const MAX_CACHED_GATEWAYS = 200;
 
 export type EngineServicesFactory = (workspace: WorkspaceRef, run?: RunRef) => Promise<EngineServices>;
 
@@ -67,9 +75,10 @@ export function createEngineServicesFactory(options: {
 }): EngineServicesFactory {
   const sandbox = createQuickJsSandbox();
   const limiters = new Map<string, Limiter>();
-  return async (workspace, run) => {
-    const parsed = workspaceEngineSettingsSchema.safeParse(workspace.settings ?? {});
-    const settings = parsed.success ? parsed.data : workspaceEngineSettingsSchema.parse({});
+  /** Per workspace: the model gateway built for one providers version and settings (runs of a busy app reuse it). */
+  const gateways = new Map<string, { key: string; models: EngineServices["models"] }>();
+
+  async function buildGateway(workspace: WorkspaceRef, settings: z.infer<typeof workspaceEngineSettingsSchema>): Promise<EngineServices["models"]> {
     const { providers } = await loadProviderConfigs(options.prisma, options.secrets, workspace.id);
     if (options.localRuntime && !providers.some((provider) => provider.kind === "local")) {
       providers.push({ name: "local", kind: "local", isLocal: true, settings: {} });
@@ -86,19 +95,37 @@ export function createEngineServicesFactory(options: {
       return limiter;
     };
     const byName = new Map(providers.map((provider) => [provider.name, provider]));
-    const models =
-      providers.length === 0
-        ? createUnconfiguredModelGateway()
-        : createModelGateway({
-            providers,
-            tiers: settings.tiers,
-            prices: settings.prices,
-            ...(options.localRuntime ? { localRuntime: options.localRuntime } : {}),
-            concurrency: (name) => {
-              const provider = byName.get(name);
-              return provider ? limiterFor(provider) : createLimiter(64);
-            },
-          });
+    return providers.length === 0
+      ? createUnconfiguredModelGateway()
+      : createModelGateway({
+          providers,
+          tiers: settings.tiers,
+          prices: settings.prices,
+          ...(options.localRuntime ? { localRuntime: options.localRuntime } : {}),
+          concurrency: (name) => {
+            const provider = byName.get(name);
+            return provider ? limiterFor(provider) : createLimiter(64);
+          },
+        });
+  }
+
+  return async (workspace, run) => {
+    const parsed = workspaceEngineSettingsSchema.safeParse(workspace.settings ?? {});
+    const settings = parsed.success ? parsed.data : workspaceEngineSettingsSchema.parse({});
+    const key = workspace.providersVersion === undefined ? undefined : `${workspace.providersVersion}\u0000${JSON.stringify(settings)}`;
+    const cached = gateways.get(workspace.id);
+    let models: EngineServices["models"];
+    if (key !== undefined && cached?.key === key) models = cached.models;
+    else {
+      models = await buildGateway(workspace, settings);
+      if (key !== undefined) {
+        gateways.delete(workspace.id);
+        gateways.set(workspace.id, { key, models });
+        // Most recently used last; the oldest workspace goes past the bound.
+        const oldest = gateways.keys().next();
+        if (gateways.size > MAX_CACHED_GATEWAYS && !oldest.done) gateways.delete(oldest.value);
+      }
+    }
     const knowledge = createKnowledgeRetriever({ prisma: options.prisma, models, workspaceId: workspace.id });
     const connectors = options.connectors;
     const sql =

@@ -16,10 +16,11 @@ export interface RunEventRecorder {
   /** A change of the run row (its move to running), written with the next events rather than on its own. */
   readonly markRunning: (state: RunFinalState) => void;
   /**
-   * Writes what is left, the run's last event (run-end, run-error) and the run row's final state in one
-   * statement, then publishes that last event: whoever hears it finds the run finished.
+   * Writes what is left, the run's last event (run-end, run-error), the run row's final state and any
+   * `also` rows (the deletion of its checkpoints) in one statement, then publishes that last event:
+   * whoever hears it finds the run finished.
    */
-  readonly finish: (finalState?: RunFinalState) => Promise<void>;
+  readonly finish: (finalState?: RunFinalState, also?: Pick<Partial<RunWrites>, "checkpointDeletes">) => Promise<void>;
 }
 
 const FLUSH_EVERY_MS = 25;
@@ -119,13 +120,13 @@ export async function createRunEventRecorder(options: {
     }, FLUSH_EVERY_MS);
   }
 
-  async function finish(finalState?: RunFinalState): Promise<void> {
+  async function finish(finalState?: RunFinalState, also: Pick<Partial<RunWrites>, "checkpointDeletes"> = {}): Promise<void> {
     clearTimer();
     const batch = last ? [...events, last] : events;
     events = [];
     const held = last;
     last = undefined;
-    const committed = batcher.write(withInitial({ ...eventRows(workspaceId, runId, batch), ...(finalState ? { runUpdates: [{ id: runId, ...finalState }] } : {}) }));
+    const committed = batcher.write(withInitial({ ...eventRows(workspaceId, runId, batch), ...(finalState ? { runUpdates: [{ id: runId, ...finalState }] } : {}), ...also }));
     writing = writing.then(() => committed).catch((error: unknown) => options.onError?.(error));
     await writing;
     if (held) bus.publish(runId, held);

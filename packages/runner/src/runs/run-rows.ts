@@ -17,7 +17,8 @@ export interface RunForJob {
   callbackUrl: string | null;
   createdAt: Date;
   startedAt: Date | null;
-  workspace: { settings: unknown };
+  /** The workspace's settings and the version of its model providers (see EngineServicesFactory). */
+  workspace: { settings: unknown; providersVersion: string };
 }
 
 /**
@@ -42,10 +43,13 @@ export async function loadRunForJob(batcher: RunWriteBatcher, runId: string): Pr
     created_at: Date;
     started_at: Date | null;
     settings: unknown;
+    providers_version: string;
   }>(
     `SELECT r."id", r."workspace_id", r."app_id", r."app_version_id", r."status"::text AS "status", r."document", r."inputs", r."query", r."history",
             r."end_user", r."conversation_id", r."callback_url", r."created_at" AT TIME ZONE 'UTC' AS "created_at",
-            r."started_at" AT TIME ZONE 'UTC' AS "started_at", w."settings"
+            r."started_at" AT TIME ZONE 'UTC' AS "started_at", w."settings",
+            -- Changes whenever a provider of the workspace is added, changed or removed (row versions).
+            (SELECT COALESCE(string_agg(p."xmin"::text, ',' ORDER BY p."id"), '') FROM "model_providers" p WHERE p."workspace_id" = r."workspace_id") AS "providers_version"
        FROM "runs" r JOIN "workspaces" w ON w."id" = r."workspace_id"
       WHERE r."id" = $1`,
     [runId],
@@ -67,7 +71,7 @@ export async function loadRunForJob(batcher: RunWriteBatcher, runId: string): Pr
     callbackUrl: row.callback_url,
     createdAt: row.created_at,
     startedAt: row.started_at,
-    workspace: { settings: row.settings },
+    workspace: { settings: row.settings, providersVersion: row.providers_version },
   };
 }
 

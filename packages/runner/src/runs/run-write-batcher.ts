@@ -26,6 +26,8 @@ export interface RunWrites {
   }>;
   checkpoints: Array<{ run_id: string; checkpoint_ns: string; checkpoint_id: string; parent_checkpoint_id: string | null; checkpoint: string; metadata: string }>;
   checkpointWrites: Array<{ run_id: string; checkpoint_ns: string; checkpoint_id: string; write_key: string; task_id: string; channel: string; value: string; task_path: string }>;
+  /** Runs whose stored checkpoints and writes are deleted (they finished and are never resumed). */
+  checkpointDeletes: Array<{ run_id: string }>;
   /** A run's final state (or its move to running). */
   runUpdates: Array<{
     id: string;
@@ -42,10 +44,18 @@ export interface RunWrites {
 }
 
 type Table = keyof RunWrites;
-const TABLES: Table[] = ["runUpdates", "events", "nodeExecutions", "checkpoints", "checkpointWrites"];
+const TABLES: Table[] = ["runUpdates", "events", "nodeExecutions", "checkpoints", "checkpointWrites", "checkpointDeletes"];
 
-/** The part of the statement that writes one table's rows, read from JSON parameter `$n`. */
-const PARTS: Record<Table, (parameter: string) => string> = {
+/**
+ * Deletes stored checkpoints (and writes) of runs: all of them for a finished run (no namespace), or a
+ * namespace's older ones once its newest is stored. Sees what was stored before the statement only.
+ */
+const pruneOf = (table: string, parameter: string) => `DELETE FROM "langgraph"."${table}" AS t
+    USING jsonb_to_recordset(${parameter}::jsonb) AS r(run_id uuid, checkpoint_ns text, keep_checkpoint_id text)
+    WHERE t."run_id" = r.run_id AND (r.checkpoint_ns IS NULL OR (t."checkpoint_ns" = r.checkpoint_ns AND t."checkpoint_id" <> r.keep_checkpoint_id))`;
+
+/** The parts of the statement that write one table's rows, read from JSON parameter `$n`. */
+const PARTS: Record<Table, (parameter: string) => string | string[]> = {
   events: (p) => `INSERT INTO "run_events" ("workspace_id", "run_id", "seq", "type", "data", "created_at")
     SELECT r.workspace_id, r.run_id, r.seq, r.type, r.data, r.created_at
     FROM jsonb_to_recordset(${p}::jsonb) AS r(workspace_id uuid, run_id uuid, seq int, type text, data jsonb, created_at timestamp(3))
@@ -65,6 +75,8 @@ const PARTS: Record<Table, (parameter: string) => string> = {
     SELECT r.run_id, r.checkpoint_ns, r.checkpoint_id, r.write_key, r.task_id, r.channel, decode(r.value, 'base64'), r.task_path
     FROM jsonb_to_recordset(${p}::jsonb) AS r(run_id uuid, checkpoint_ns text, checkpoint_id text, write_key text, task_id text, channel text, value text, task_path text)
     ON CONFLICT ("run_id", "checkpoint_ns", "checkpoint_id", "write_key") DO UPDATE SET "channel" = EXCLUDED."channel", "value" = EXCLUDED."value", "task_path" = EXCLUDED."task_path"`,
+  // Rows { run_id, checkpoint_ns, keep_checkpoint_id } made by prepare() from the deletes and the stored checkpoints.
+  checkpointDeletes: (p) => [pruneOf("run_checkpoints", p), pruneOf("run_checkpoint_writes", p)],
   runUpdates: (p) => `UPDATE "runs" AS t SET
       "status" = r.status::"run_status",
       "started_at" = CASE WHEN r.has_started_at THEN r.started_at ELSE t."started_at" END,
@@ -88,11 +100,40 @@ function lastByKey<T>(rows: T[], key: (row: T) => string): T[] {
   return [...byKey.values()];
 }
 
+const namespaceKey = (row: { run_id: string; checkpoint_ns: string | null }) => `${row.run_id}\u0000${row.checkpoint_ns ?? ""}`;
+
+/**
+ * Checkpoints as one statement can store them: per run and namespace only the newest queued one with
+ * its writes, the older stored ones deleted (a run resumes from its newest only), and nothing of a run
+ * whose checkpoints this statement deletes because it finished (the delete does not see rows inserted
+ * by the same statement).
+ */
+function prepareCheckpoints(writes: RunWrites): Pick<RunWrites, "checkpoints" | "checkpointWrites" | "checkpointDeletes"> {
+  const finished = new Set(writes.checkpointDeletes.map((row) => row.run_id));
+  const checkpoints = lastByKey(
+    writes.checkpoints.filter((row) => !finished.has(row.run_id)),
+    namespaceKey,
+  );
+  const kept = new Set(checkpoints.map((row) => `${namespaceKey(row)}\u0000${row.checkpoint_id}`));
+  const deletes = [
+    ...[...finished].map((runId) => ({ run_id: runId, checkpoint_ns: null, keep_checkpoint_id: null })),
+    ...checkpoints.map((row) => ({ run_id: row.run_id, checkpoint_ns: row.checkpoint_ns, keep_checkpoint_id: row.checkpoint_id })),
+  ];
+  return {
+    checkpoints,
+    checkpointWrites: lastByKey(
+      writes.checkpointWrites.filter((row) => kept.has(`${namespaceKey(row)}\u0000${row.checkpoint_id}`)),
+      (row) => `${namespaceKey(row)}\u0000${row.checkpoint_id}\u0000${row.write_key}`,
+    ),
+    // The SQL reads all three columns; the type names only what callers queue.
+    checkpointDeletes: deletes,
+  };
+}
+
 function prepare(writes: RunWrites): RunWrites {
   return {
     ...writes,
-    checkpoints: lastByKey(writes.checkpoints, (row) => `${row.run_id}\u0000${row.checkpoint_ns}\u0000${row.checkpoint_id}`),
-    checkpointWrites: lastByKey(writes.checkpointWrites, (row) => `${row.run_id}\u0000${row.checkpoint_ns}\u0000${row.checkpoint_id}\u0000${row.write_key}`),
+    ...prepareCheckpoints(writes),
     runUpdates: lastByKey(writes.runUpdates, (row) => row.id).map((row) => ({
       ...row,
       has_started_at: "started_at" in row,
@@ -104,7 +145,7 @@ function prepare(writes: RunWrites): RunWrites {
   };
 }
 
-const empty = (): RunWrites => ({ events: [], nodeExecutions: [], checkpoints: [], checkpointWrites: [], runUpdates: [] });
+const empty = (): RunWrites => ({ events: [], nodeExecutions: [], checkpoints: [], checkpointWrites: [], checkpointDeletes: [], runUpdates: [] });
 
 /**
  * Every write of every run in this process (events, node executions, checkpoints, status changes) goes
@@ -133,7 +174,7 @@ export function createRunWriteBatcher(options: { connectionString: string; onErr
       const rows = prepared[table];
       if (rows.length === 0) continue;
       parameters.push(JSON.stringify(rows));
-      parts.push(`w${parts.length} AS (${PARTS[table](`$${parameters.length}`)})`);
+      for (const part of [PARTS[table](`$${parameters.length}`)].flat()) parts.push(`w${parts.length} AS (${part})`);
     }
     try {
       if (parts.length > 0) await pool.query(`WITH ${parts.join(",\n")} SELECT 1`, parameters);

@@ -8,7 +8,9 @@ import { runWorkflowJobId } from "../runs/recover-unfinished-runs.ts";
 import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { recordRunEnd } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
-import { insertApiRun } from "../runs/run-rows.ts";
+import { insertedRunRow, type ApiRunInserter } from "../runs/run-rows.ts";
+import type { RunHandoff } from "../runs/run-handoff.ts";
+import { randomUUID } from "node:crypto";
 import { difyParameters } from "./app-parameters.ts";
 import { AppRunError } from "./app-run-error.ts";
 import type { PublishedApp, PublishedVersions } from "../runs/published-versions.ts";
@@ -78,7 +80,10 @@ export interface AppRunServiceDependencies {
   queue: JobQueue<TandemJobCatalog>;
   bus: RunEventBus;
   batcher: RunWriteBatcher;
+  inserter: ApiRunInserter;
   versions: PublishedVersions;
+  /** Given when this process runs the jobs too: new runs are handed to their job instead of read back. */
+  handoff?: RunHandoff;
 }
 
 const TERMINAL = new Set<Run["status"]>(["succeeded", "failed", "stopped"]);
@@ -175,30 +180,30 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       }
     }
 
-    let run: Run;
-    try {
-      // The version's document is immutable: the job reads it from there, not from a copy per run.
-      run = await insertApiRun(dependencies.batcher, {
-        workspaceId: caller.workspaceId,
-        appId: caller.appId,
-        appVersionId: app.versionId,
-        inputs: checked.values,
-        endUser: input.user,
-        conversationId,
-        query: isChat ? query : null,
-        history: input.history,
-        idempotencyKey: input.idempotencyKey ?? null,
-        callbackUrl: input.callbackUrl ?? null,
-        apiKeyId: caller.keyId,
-      });
-    } catch (error) {
-      // Two requests with one Idempotency-Key at once: the unique index lets one create, the other reads it.
-      if (input.idempotencyKey !== undefined && (error as { code?: unknown }).code === "23505") {
-        const earlier = await existingRun(caller, input.idempotencyKey);
-        if (earlier) return replay(earlier);
-      }
-      throw error;
+    const newRun = {
+      id: randomUUID(),
+      workspaceId: caller.workspaceId,
+      appId: caller.appId,
+      appVersionId: app.versionId,
+      inputs: checked.values,
+      endUser: input.user,
+      conversationId,
+      query: isChat ? query : null,
+      history: input.history,
+      idempotencyKey: input.idempotencyKey ?? null,
+      callbackUrl: input.callbackUrl ?? null,
+      apiKeyId: caller.keyId,
+    };
+    // The version's document is immutable: the job reads it from there, not from a copy per run.
+    const inserted = await dependencies.inserter.insert(newRun);
+    if (!inserted) {
+      // Its Idempotency-Key is taken (also by a request racing this one): the earlier request's run.
+      const earlier = input.idempotencyKey === undefined ? null : await existingRun(caller, input.idempotencyKey);
+      if (earlier) return replay(earlier);
+      throw new Error(`Run ${newRun.id} was neither inserted nor found by its idempotency key.`);
     }
+    const run = insertedRunRow(inserted, newRun);
+    dependencies.handoff?.put(inserted);
     // Subscribed before the job can start, so the first event cannot be missed.
     const watch = options.watch ? watchRun({ prisma, bus, runId: run.id, fresh: true }) : undefined;
     try {
@@ -268,6 +273,7 @@ export function createAppRunService(dependencies: AppRunServiceDependencies) {
       const run = await requireRun(caller, runId);
       if (TERMINAL.has(run.status)) return toAppRunView(run);
       await queue.cancel(runWorkflowJobId(runId));
+      dependencies.handoff?.take(runId);
       // Still queued: no worker will record its end, so it is recorded here.
       const updated = await prisma.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "stopped", finishedAt: new Date(), elapsedMs: 0 } });
       if (updated.count > 0) {

@@ -28,6 +28,8 @@ import { createPublishingService, type PublishingService } from "../publishing/c
 import type { JobQueue, QueueHealth } from "../queue/job-queue.ts";
 import { createAppRunService, type AppRunService } from "../app-runs/app-run-service.ts";
 import { createRunWriteBatcher } from "../runs/run-write-batcher.ts";
+import { createApiRunInserter } from "../runs/run-rows.ts";
+import { createRunHandoff } from "../runs/run-handoff.ts";
 import { DurableCheckpointSaver } from "../runs/durable-checkpoint-saver.ts";
 import { createPublishedVersions } from "../runs/published-versions.ts";
 import { CALLBACK_ATTEMPTS } from "../app-runs/deliver-run-callback.job.ts";
@@ -97,6 +99,9 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
     // Runs' events, checkpoints and status changes: one statement per batch for all runs (ADR 0017).
     const batcher = createRunWriteBatcher({ connectionString: db.url, onError: (error) => console.error(JSON.stringify({ event: "run-write-failed", error: String(error) })) });
     const checkpointer = new DurableCheckpointSaver(batcher);
+    const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
+    // New API runs go straight to their job when it runs in this process (embedded mode).
+    const handoff = processesJobs && config.queue.kind !== "bullmq" ? createRunHandoff() : undefined;
     const versions = createPublishedVersions(db.prisma);
     // Scaled mode shares live run events, per-key API limits and per-endpoint model limits through Redis
     // (ADR 0016); embedded mode keeps them in this one process.
@@ -128,6 +133,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       checkpointer,
       batcher,
       versions,
+      ...(handoff ? { handoff } : {}),
       servicesFor,
       preparation,
       secrets,
@@ -135,7 +141,6 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
         await queue.enqueue("deliver-run-callback", { runId }, { jobId: `run-callback-${runId}`, attempts: CALLBACK_ATTEMPTS, backoff: { type: "exponential", delayMs: 2_000 } });
       },
     };
-    const processesJobs = role === "worker" || (role === "web" && config.webProcessesJobs);
     if (processesJobs) await queue.process(createJobHandlers(jobDependencies), { concurrency: config.jobConcurrency });
     const knowledge = createKnowledgeService({ prisma: db.prisma, queue, servicesFor });
     const dataSources = createDataSourceService(createDataSourceDependencies({ prisma: db.prisma, secrets, connectors, sqliteRoots: config.sqliteRoots }));
@@ -147,7 +152,7 @@ export async function createTandem(config: RuntimeConfig, role: TandemRole): Pro
       onPublished: (appId) => versions.forget(appId),
       ...(sharedLimits ? { rateLimiter: sharedLimits.rateLimiter } : {}),
     });
-    const appRuns = createAppRunService({ prisma: db.prisma, queue, bus: runEvents, batcher, versions });
+    const appRuns = createAppRunService({ prisma: db.prisma, queue, bus: runEvents, batcher, inserter: createApiRunInserter(batcher), versions, ...(handoff ? { handoff } : {}) });
     if (processesJobs && queue.kind === "in-process") {
       await recoverUnfinishedRuns(db.prisma, queue);
       await recoverUnfinishedIngestions({ prisma: db.prisma, queue, servicesFor });

@@ -5,6 +5,7 @@ import type { RunEventBus } from "../runs/run-event-bus.ts";
 import { createRunEventRecorder } from "../runs/run-event-recorder.ts";
 import type { RunWriteBatcher } from "../runs/run-write-batcher.ts";
 import { loadRunForJob } from "../runs/run-rows.ts";
+import type { RunHandoff } from "../runs/run-handoff.ts";
 import type { PublishedVersions } from "../runs/published-versions.ts";
 import type { DurableCheckpointSaver } from "../runs/durable-checkpoint-saver.ts";
 import { isShutdownAbort } from "../queue/job-queue.ts";
@@ -16,6 +17,8 @@ export interface RunWorkflowJobDependencies {
   checkpointer: DurableCheckpointSaver;
   /** Writes runs' events, node executions, checkpoints and status in batches. */
   batcher: RunWriteBatcher;
+  /** Runs created by this process's API, handed over instead of read back (embedded mode). */
+  handoff?: RunHandoff;
   /** Published versions' documents, read and validated once per process. */
   versions: PublishedVersions;
   servicesFor: EngineServicesFactory;
@@ -67,7 +70,7 @@ export async function runWorkflowJob(
   options: { callChain?: readonly string[] } = {},
 ): Promise<{ status: RunOutcome["status"] | "already-finished" | "missing" }> {
   const { prisma } = dependencies;
-  const run = await loadRunForJob(dependencies.batcher, runId);
+  const run = dependencies.handoff?.take(runId) ?? (await loadRunForJob(dependencies.batcher, runId));
   if (!run) return { status: "missing" };
   if (TERMINAL.has(run.status)) return { status: "already-finished" };
 

@@ -90,35 +90,106 @@ export interface NewApiRun {
   apiKeyId: string;
 }
 
+/** An inserted run as the job reads it, with when it was created. */
+export type InsertedApiRun = RunForJob;
+
 /**
- * Inserts a queued API run in one statement and returns it as Prisma would. A duplicate idempotency key
- * fails with Postgres's unique violation (23505), for the caller to read the earlier run.
+ * Inserts queued API runs: the inserts asked for in one turn of the event loop go in one statement
+ * (under load, dozens of requests cost one round trip), which returns each run with its workspace's
+ * settings and providers version, so a job started in this process need not read it back. A run whose
+ * idempotency key is taken is not inserted (`null`: the caller reads the earlier run). When a batch
+ * fails, its runs are inserted one by one, so a bad one fails alone.
  */
-export async function insertApiRun(batcher: RunWriteBatcher, input: NewApiRun): Promise<Run> {
-  const rows = await batcher.query<{ id: string; created_at: Date }>(
-    `INSERT INTO "runs" ("workspace_id", "app_id", "app_version_id", "status", "trigger", "inputs", "end_user", "conversation_id", "query", "history",
-                         "idempotency_key", "callback_url", "callback_status", "api_key_id")
-     VALUES ($1, $2, $3, 'queued', 'api', $4::jsonb, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
-     RETURNING "id", "created_at" AT TIME ZONE 'UTC' AS "created_at"`,
-    [
-      input.workspaceId,
-      input.appId,
-      input.appVersionId,
-      JSON.stringify(input.inputs),
-      input.endUser,
-      input.conversationId,
-      input.query,
-      input.history === undefined ? null : JSON.stringify(input.history),
-      input.idempotencyKey,
-      input.callbackUrl,
-      input.callbackUrl ? "pending" : null,
-      input.apiKeyId,
-    ],
-  );
-  const row = rows[0];
-  if (!row) throw new Error("The run was not created.");
+export function createApiRunInserter(batcher: RunWriteBatcher) {
+  let queued: Array<{ run: NewApiRun & { id: string }; resolve: (run: InsertedApiRun | null) => void; reject: (error: unknown) => void }> = [];
+
+  async function insertBatch(batch: typeof queued): Promise<void> {
+    try {
+      const rows = await batcher.query<{ id: string; created_at: Date; settings: unknown; providers_version: string }>(
+        `WITH inserted AS (
+           INSERT INTO "runs" ("id", "workspace_id", "app_id", "app_version_id", "status", "trigger", "inputs", "end_user", "conversation_id", "query", "history",
+                               "idempotency_key", "callback_url", "callback_status", "api_key_id")
+           SELECT r.id, r.workspace_id, r.app_id, r.app_version_id, 'queued', 'api', r.inputs, r.end_user, r.conversation_id, r.query, r.history,
+                  r.idempotency_key, r.callback_url, CASE WHEN r.callback_url IS NULL THEN NULL ELSE 'pending' END, r.api_key_id
+             FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, workspace_id uuid, app_id uuid, app_version_id uuid, inputs jsonb, end_user text,
+                  conversation_id uuid, query text, history jsonb, idempotency_key text, callback_url text, api_key_id uuid)
+           ON CONFLICT DO NOTHING
+           RETURNING "id", "workspace_id", "created_at")
+         SELECT i."id", i."created_at" AT TIME ZONE 'UTC' AS "created_at", w."settings",
+                (SELECT COALESCE(string_agg(p."xmin"::text, ',' ORDER BY p."id"), '') FROM "model_providers" p WHERE p."workspace_id" = i."workspace_id") AS "providers_version"
+           FROM inserted i JOIN "workspaces" w ON w."id" = i."workspace_id"`,
+        [
+          JSON.stringify(
+            batch.map(({ run }) => ({
+              id: run.id,
+              workspace_id: run.workspaceId,
+              app_id: run.appId,
+              app_version_id: run.appVersionId,
+              inputs: run.inputs,
+              end_user: run.endUser,
+              conversation_id: run.conversationId,
+              query: run.query,
+              history: run.history ?? null,
+              idempotency_key: run.idempotencyKey,
+              callback_url: run.callbackUrl,
+              api_key_id: run.apiKeyId,
+            })),
+          ),
+        ],
+      );
+      const inserted = new Map(rows.map((row) => [row.id, row]));
+      for (const { run, resolve } of batch) {
+        const row = inserted.get(run.id);
+        resolve(
+          row
+            ? {
+                id: run.id,
+                workspaceId: run.workspaceId,
+                appId: run.appId,
+                appVersionId: run.appVersionId,
+                status: "queued",
+                document: null,
+                inputs: run.inputs,
+                query: run.query,
+                history: run.history ?? null,
+                endUser: run.endUser,
+                conversationId: run.conversationId,
+                callbackUrl: run.callbackUrl,
+                createdAt: row.created_at,
+                startedAt: null,
+                workspace: { settings: row.settings, providersVersion: row.providers_version },
+              }
+            : null,
+        );
+      }
+    } catch (error) {
+      if (batch.length === 1) batch[0]?.reject(error);
+      else await Promise.all(batch.map((item) => insertBatch([item])));
+    }
+  }
+
   return {
-    id: row.id,
+    /** Inserts the run (its id chosen by the caller); resolves to it, or to null when its idempotency key is taken. */
+    insert(run: NewApiRun & { id: string }): Promise<InsertedApiRun | null> {
+      return new Promise((resolve, reject) => {
+        queued.push({ run, resolve, reject });
+        if (queued.length > 1) return;
+        setImmediate(() => {
+          const batch = queued;
+          queued = [];
+          void insertBatch(batch);
+        });
+      });
+    },
+  };
+}
+
+export type ApiRunInserter = ReturnType<typeof createApiRunInserter>;
+
+/** A queued run as the API reports it, from what was inserted. */
+export function insertedRunRow(run: InsertedApiRun, input: NewApiRun): Run {
+  return {
+    id: run.id,
     workspaceId: input.workspaceId,
     appId: input.appId,
     appVersionId: input.appVersionId,
@@ -138,9 +209,10 @@ export async function insertApiRun(batcher: RunWriteBatcher, input: NewApiRun): 
     endUser: input.endUser,
     totalTokens: 0,
     totalSteps: 0,
+    // Prisma's Decimal; the view reads it with Number(), which takes a plain 0 the same.
     totalCost: 0 as unknown as Run["totalCost"],
     elapsedMs: null,
-    createdAt: row.created_at,
+    createdAt: run.createdAt,
     startedAt: null,
     finishedAt: null,
   } as Run;

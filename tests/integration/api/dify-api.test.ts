@@ -49,6 +49,11 @@ describe("the Dify-compatible API, through a Dify client written from the contra
     const run = await workflow.workflowRun(String(body.workflow_run_id));
     expect(run.body).toMatchObject({ id: body.workflow_run_id, status: "succeeded", outputs: { answer: "A workflow platform." }, total_steps: 3 });
     expect(JSON.parse(String(run.body.inputs))).toEqual({ query: "What is Tandem?" });
+    // Its move to running and its end were stored in one statement: both kept.
+    const stored = await fixture.tandem.db.prisma.run.findUniqueOrThrow({ where: { id: String(body.workflow_run_id) } });
+    expect(stored.startedAt).not.toBeNull();
+    expect(stored.finishedAt?.getTime()).toBeGreaterThanOrEqual(stored.startedAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    expect(await fixture.tandem.db.prisma.nodeExecution.count({ where: { runId: stored.id } })).toBe(3);
   });
 
   it("streams a workflow: started, nodes, text chunks as the model writes, finished", async () => {

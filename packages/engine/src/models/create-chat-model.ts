@@ -49,10 +49,11 @@ export function createChatRunnable(
   model: string,
   options: ChatModelOptions,
   request: { tools?: ToolDefinition[]; responseFormat?: ChatRequest["responseFormat"] },
+  cache?: ChatModelCache,
 ): ChatRunnable {
   const tools = (request.tools ?? []).map(toOpenAITool);
   const format = request.responseFormat;
-  const built = buildChatModel(provider, model, options);
+  const built = cache?.get(provider, model, options) ?? buildChatModel(provider, model, options);
   switch (built.kind) {
     case "openai": {
       const responseFormat = format === undefined ? undefined : openAIResponseFormat(provider, format.schema);
@@ -68,6 +69,36 @@ export function createChatRunnable(
       return tools.length > 0 ? built.chatModel.bindTools(tools) : built.chatModel;
   }
 }
+
+/** Chat models built once per provider, model and settings; bigger than this, the oldest are rebuilt when used. */
+const MAX_CACHED_MODELS = 256;
+
+/**
+ * Chat models of OpenAI-compatible providers, built once and reused by every call with the same
+ * settings: building a ChatOpenAI (and its OpenAI client) costs about as much as a call to a local
+ * server. Only those: the OpenAI client takes each call's signal, while ChatOllama has it baked into
+ * its `fetch` (see ChatModelOptions.signal), so Ollama and Anthropic models are built per call.
+ */
+export function createChatModelCache() {
+  const models = new Map<string, BuiltChatModel>();
+  return {
+    get(provider: ProviderConfig, model: string, options: ChatModelOptions): BuiltChatModel | undefined {
+      if (provider.kind !== "openai_compatible") return undefined;
+      const { temperature, maxTokens, topP, timeoutMs } = options;
+      const key = JSON.stringify([provider.name, providerBaseUrl(provider), provider.apiKey ?? null, model, temperature ?? null, maxTokens ?? null, topP ?? null, timeoutMs ?? null]);
+      let built = models.get(key);
+      if (built === undefined) {
+        built = buildChatModel(provider, model, { temperature, maxTokens, topP, timeoutMs });
+        models.set(key, built);
+        const oldest = models.keys().next();
+        if (models.size > MAX_CACHED_MODELS && !oldest.done) models.delete(oldest.value);
+      }
+      return built;
+    },
+  };
+}
+
+export type ChatModelCache = ReturnType<typeof createChatModelCache>;
 
 type BuiltChatModel = { kind: "openai"; chatModel: ChatOpenAI } | { kind: "ollama"; chatModel: ChatOllama } | { kind: "anthropic"; chatModel: ChatAnthropic };
 

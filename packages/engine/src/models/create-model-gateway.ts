@@ -1,6 +1,7 @@
 import { countTokens } from "./count-tokens.ts";
 import { createLimiter, createUnlimited, type Limiter } from "./create-limiter.ts";
 import { describeModel } from "./describe-model.ts";
+import { createChatModelCache } from "./create-chat-model.ts";
 import { fallbackReason } from "./describe-error.ts";
 import { embedWithProvider } from "./embed-with-provider.ts";
 import { rerankWithProvider } from "./rerank-with-provider.ts";
@@ -48,6 +49,7 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     providers.set(provider.name, provider);
   }
   const tiers = options.tiers ?? {};
+  const chatModels = createChatModelCache();
   const prices = isPriceTable(options.prices) ? options.prices : createPriceTable(options.prices);
   const limiters = new Map<string, Limiter>();
   const limiterOf = (provider: ProviderConfig): Limiter => {
@@ -78,7 +80,7 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       const signal = AbortSignal.any([request.signal, timeout.signal]);
       try {
         const outcome = await limiterOf(candidate.provider).run(
-          () => runChatAttempt({ candidate, request, signal, timeoutMs, localRuntime: options.localRuntime }),
+          () => runChatAttempt({ candidate, request, signal, timeoutMs, localRuntime: options.localRuntime, chatModels }),
           signal,
         );
         const cost = costOf(candidate, outcome);

@@ -1,7 +1,8 @@
 import type { AIMessageChunk } from "@langchain/core/messages";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { untilAborted } from "../util/abort-error.ts";
 import { countTokens } from "./count-tokens.ts";
-import { createChatRunnable, textOf } from "./create-chat-model.ts";
+import { createChatRunnable, textOf, type ChatModelCache } from "./create-chat-model.ts";
 import type { ModelCandidate } from "./resolve-model-chain.ts";
 import { flattenForLocalRuntime, promptText, toLangChainMessages, withJsonInstruction } from "./to-langchain-messages.ts";
 import type { ChatRequest, ChatResult, ToolCall } from "../ports/model-gateway.ts";
@@ -26,6 +27,8 @@ export interface AttemptInput {
   signal: AbortSignal;
   timeoutMs?: number;
   localRuntime?: LocalModelRuntime;
+  /** The gateway's chat models, reused across calls. */
+  chatModels?: ChatModelCache;
 }
 
 /** An answer that came back but cannot be used (e.g. tool arguments that are not JSON): the gateway falls back. */
@@ -38,17 +41,30 @@ export class InvalidOutputError extends Error {
  * socket, and never forwards deltas after that: a later candidate may already be streaming.
  */
 export function runChatAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-  const run = input.candidate.provider.kind === "local" ? runLocalAttempt(input) : runLangChainAttempt(input);
+  const run = input.candidate.provider.kind === "local" ? runLocalAttempt(input) : outsideRunContext(() => runLangChainAttempt(input));
   return untilAborted(run, input.signal);
 }
 
-async function runLangChainAttempt({ candidate, request, signal, timeoutMs }: AttemptInput): Promise<AttemptOutcome> {
+/**
+ * Runs a model call outside the LangChain run context it was made in (a LangGraph step of the
+ * workflow). Inside it, the chat model would inherit the step's callbacks (LangGraph's stream
+ * handlers, a LangSmith run tree) and report to them, costing about a millisecond per call for events
+ * nobody reads: Tandem records each call's usage itself, and streams tokens through `onDelta`.
+ */
+function outsideRunContext<T>(call: () => Promise<T>): Promise<T> {
+  // The storage LangChain installs is Node's AsyncLocalStorage; its interface type omits run's return value.
+  const storage = AsyncLocalStorageProviderSingleton.getInstance() as unknown as { run<R>(store: unknown, callback: () => R): R };
+  return storage.run(undefined, call);
+}
+
+async function runLangChainAttempt({ candidate, request, signal, timeoutMs, chatModels }: AttemptInput): Promise<AttemptOutcome> {
   const { selection } = request;
   const runnable = createChatRunnable(
     candidate.provider,
     candidate.model,
     { temperature: selection.temperature, maxTokens: selection.maxTokens, topP: selection.topP, timeoutMs, signal },
     request,
+    chatModels,
   );
   const messages = withJsonInstruction(request.messages, request.responseFormat);
   const input = toLangChainMessages(messages);

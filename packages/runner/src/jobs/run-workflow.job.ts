@@ -103,7 +103,7 @@ export async function runWorkflowJob(
 
   const { checkpointer } = dependencies;
   // The run's events are queued before each of its checkpoints, so a stored step always has them.
-  checkpointer.beforeStoring(runId, () => recorder.enqueue());
+  checkpointer.open(runId, { fresh, beforeStoring: () => recorder.enqueue() });
   const resume = !fresh && (await checkpointer.getTuple({ configurable: { thread_id: runId } })) !== undefined;
   const history = await historyOf(prisma, run);
   const startedAt = run.startedAt ?? new Date();

@@ -44,12 +44,14 @@ export class DurableCheckpointSaver extends MemorySaver {
   }
 
   /**
-   * Runs `hook` before each store of the run's checkpoint, in the same turn: the run's events are
-   * queued ahead of it, so a step that a stored checkpoint records as done always has its events and
-   * node executions stored too. Forgotten on `release`.
+   * Starts keeping a run. `beforeStoring` runs before each store of its checkpoint, in the same turn:
+   * the run's events are queued ahead of it, so a step that a stored checkpoint records as done always
+   * has its events and node executions stored too. A `fresh` run (never started before) has nothing
+   * stored, so nothing is read back for it. Forgotten on `release`.
    */
-  beforeStoring(threadId: string, hook: () => void): void {
-    this.beforeStore.set(threadId, hook);
+  open(threadId: string, options: { fresh: boolean; beforeStoring: () => void }): void {
+    this.beforeStore.set(threadId, options.beforeStoring);
+    if (options.fresh && this.state.storage[threadId] === undefined) this.loaded.add(threadId);
   }
 
   /**

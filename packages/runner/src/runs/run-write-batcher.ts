@@ -100,6 +100,16 @@ function lastByKey<T>(rows: T[], key: (row: T) => string): T[] {
   return [...byKey.values()];
 }
 
+/** Rows of one table that share a key, merged into one (later fields win): a run's move to running and its end in one batch keep both. */
+function mergeByKey<T extends object>(rows: T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) {
+    const earlier = byKey.get(key(row));
+    byKey.set(key(row), earlier === undefined ? row : { ...earlier, ...row });
+  }
+  return [...byKey.values()];
+}
+
 const namespaceKey = (row: { run_id: string; checkpoint_ns: string | null }) => `${row.run_id}\u0000${row.checkpoint_ns ?? ""}`;
 
 /**
@@ -134,7 +144,7 @@ function prepare(writes: RunWrites): RunWrites {
   return {
     ...writes,
     ...prepareCheckpoints(writes),
-    runUpdates: lastByKey(writes.runUpdates, (row) => row.id).map((row) => ({
+    runUpdates: mergeByKey(writes.runUpdates, (row) => row.id).map((row) => ({
       ...row,
       has_started_at: "started_at" in row,
       has_outputs: "outputs" in row,

@@ -23,6 +23,8 @@ export interface CompiledGraph {
   nodes: Map<string, CompiledNode>;
   /** Topological order: a node comes after everything upstream of it. */
   order: CompiledNode[];
+  /** How many of its nodes have side effects (are not `pure`); those inside containers count with their container. */
+  sideEffects: number;
 }
 
 export class CompileError extends Error {
@@ -66,7 +68,7 @@ export function compileGraph(nodes: readonly WorkflowNode[], edges: readonly Wor
     }
   }
   if (order.length !== compiled.size) throw new CompileError("The graph has a cycle.");
-  return { nodes: compiled, order };
+  return { nodes: compiled, order, sideEffects: order.filter((entry) => !entry.pure).length };
 }
 
 /** Every node id referenced by this node and the nodes inside it, minus the ones defined inside. */

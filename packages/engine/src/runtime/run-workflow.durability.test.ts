@@ -26,19 +26,43 @@ function barrierSpy(checkpointer: MemorySaver, runId: string) {
 }
 
 describe("runWorkflow: steps and durability of side effects (ADR 0019)", () => {
-  it("runs a chain with one side effect (start → impure → pure → end) in a single LangGraph step", async () => {
+  it("runs a workflow with one side effect without LangGraph: no checkpoint, the same events and outcome", async () => {
     const checkpointer = new MemorySaver();
     const document = rawDocument(
       "workflow",
       [start(), node("call", "probe_impure", { value: "v" }), node("after", "probe", { inputs: { v: ["call", "value"] } }), end([["v", ["after", "v"]]])],
       chain("start", "call", "after", "end"),
     );
-    const { outcome } = await runTestWorkflow(document, { checkpointer, runId: "one-step" });
-    expect(outcome).toMatchObject({ status: "succeeded", outputs: { v: "v" }, totalSteps: 4 });
-    expect(await lastStep(checkpointer, "one-step")).toBe(1);
+    const direct = await runTestWorkflow(document, { checkpointer, runId: "direct" });
+    expect(direct.outcome).toMatchObject({ status: "succeeded", outputs: { v: "v" }, totalSteps: 4 });
+    expect(await checkpointer.getTuple({ configurable: { thread_id: "direct" } })).toBeUndefined();
+    expect(direct.events.map((event) => (event.type === "node-start" || event.type === "node-end" ? `${event.type}:${event.nodeId}:${event.index}` : event.type))).toEqual([
+      "run-start",
+      "node-start:start:1",
+      "node-end:start:1",
+      "node-start:call:2",
+      "node-end:call:2",
+      "node-start:after:3",
+      "node-end:after:3",
+      "node-start:end:4",
+      "node-end:end:4",
+      "run-end",
+    ]);
   });
 
-  it("gives each of two chained side effects a step of its own", async () => {
+  it("fails a run with one side effect that exceeds maxSteps, as LangGraph runs do", async () => {
+    const document = rawDocument(
+      "workflow",
+      [start(), node("call", "probe_impure", { value: "v" }), node("after", "probe", {}), end([])],
+      chain("start", "call", "after", "end"),
+      { settings: { maxSteps: 2 } },
+    );
+    const { outcome } = await runTestWorkflow(document, { runId: "direct-limit" });
+    expect(outcome.status).toBe("failed");
+    expect(outcome.error).toContain("limit of 2 steps");
+  });
+
+  it("gives each of two chained side effects one LangGraph step, the pure nodes after each running in it", async () => {
     const checkpointer = new MemorySaver();
     const document = rawDocument(
       "workflow",

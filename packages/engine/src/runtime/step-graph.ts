@@ -42,6 +42,8 @@ export async function stepGraph(
       continue;
     }
     if (options.budget !== undefined && executed >= options.budget) break;
+    // A stopped run starts no further node (LangGraph also checks between its steps).
+    environment.signal.throwIfAborted();
     const record = await executeNode(entry, scope, environment, readiness.predecessor);
     records[id] = record;
     executed += 1;

@@ -6,6 +6,7 @@ import type { Runnable } from "@langchain/core/runnables";
 import { ChatOllama } from "@langchain/ollama";
 import { ChatOpenAI } from "@langchain/openai";
 import { countTokens } from "./count-tokens.ts";
+import { createModelFetch } from "./model-fetch.ts";
 import { findPreset, providerBaseUrl } from "./provider-presets.ts";
 import type { ProviderConfig } from "./provider-config.ts";
 import type { ChatRequest, ToolDefinition } from "../ports/model-gateway.ts";
@@ -108,15 +109,18 @@ function buildChatModel(provider: ProviderConfig, model: string, options: ChatMo
   return built;
 }
 
+/** One keep-alive connection pool per process for every model endpoint, as Node's own fetch has. */
+const modelFetch = createModelFetch();
+
 function buildForKind(provider: ProviderConfig, model: string, options: ChatModelOptions): BuiltChatModel {
   const { temperature, maxTokens, topP, timeoutMs } = options;
-  const fetch = options.signal === undefined ? undefined : fetchWithSignal(options.signal);
+  const fetch = options.signal === undefined ? modelFetch : fetchWithSignal(options.signal);
   switch (provider.kind) {
     case "openai_compatible": {
       const chatModel = new ChatOpenAI({
         model,
         apiKey: provider.apiKey ?? NO_API_KEY,
-        configuration: { baseURL: providerBaseUrl(provider), ...(fetch === undefined ? {} : { fetch }) },
+        configuration: { baseURL: providerBaseUrl(provider), fetch },
         temperature,
         maxTokens,
         topP,
@@ -150,7 +154,7 @@ function buildForKind(provider: ProviderConfig, model: string, options: ChatMode
         maxTokens: maxTokens ?? 4096,
         topP,
         maxRetries: 0,
-        clientOptions: { timeout: timeoutMs, ...(fetch === undefined ? {} : { fetch }) },
+        clientOptions: { timeout: timeoutMs, fetch },
       });
       return { kind: "anthropic", chatModel };
     }
@@ -183,7 +187,7 @@ export function textOf(content: MessageContent): string {
     .join("");
 }
 
-/** A fetch whose requests also abort with `signal`. */
+/** The model fetch, its requests also aborting with `signal`. */
 export function fetchWithSignal(signal: AbortSignal): typeof globalThis.fetch {
-  return (input, init) => globalThis.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+  return (input, init) => modelFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }

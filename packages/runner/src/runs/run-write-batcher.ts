@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 
 /** One row per table the batcher writes; values are JSON-safe (bytes as base64, dates as ISO strings). */
@@ -155,6 +156,40 @@ function prepare(writes: RunWrites): RunWrites {
   };
 }
 
+/** Names of the statements prepared so far, by text. */
+const statementNames = new Map<string, string>();
+/** A name per connection, part of its statements' names (see runPrepared). */
+const connectionNames = new WeakMap<pg.PoolClient, string>();
+/** This process's part of those: other processes may share the embedded database's one session. */
+const processToken = randomBytes(4).toString("hex");
+let connectionsSeen = 0;
+
+/**
+ * Runs a statement as a named prepared statement: each connection parses and plans it once, and later
+ * runs only bind values (the hot path runs the same few statements for every run). Names are unique
+ * per process and connection because embedded Postgres serves every connection, from every process,
+ * from one session, where a second connection preparing the same name would fail. (A process that
+ * ends leaves its few statements in that session until the database restarts.)
+ */
+async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `tandem_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  const client = await pool.connect();
+  try {
+    let connection = connectionNames.get(client);
+    if (connection === undefined) {
+      connection = `${processToken}_${(connectionsSeen += 1)}`;
+      connectionNames.set(client, connection);
+    }
+    return await client.query<R>({ name: `${name}_${connection}`, text, values });
+  } finally {
+    client.release();
+  }
+}
+
 const empty = (): RunWrites => ({ events: [], nodeExecutions: [], checkpoints: [], checkpointWrites: [], checkpointDeletes: [], runUpdates: [] });
 
 /**
@@ -165,10 +200,11 @@ const empty = (): RunWrites => ({ events: [], nodeExecutions: [], checkpoints: [
  * are committed; batches are written one after another, in order.
  */
 export function createRunWriteBatcher(options: { connectionString: string; onError?: (error: unknown) => void }) {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: 1 });
+  // Connections are kept (no idle timeout): each holds its prepared statements.
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: 1, idleTimeoutMillis: 0 });
   pool.on("error", (error) => options.onError?.(error));
   // Reads and single-row statements of the hot path, on their own connections so they never wait behind a batch.
-  const queries = new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  const queries = new pg.Pool({ connectionString: options.connectionString, max: 4, idleTimeoutMillis: 0 });
   queries.on("error", (error) => options.onError?.(error));
   let pending = empty();
   let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -187,7 +223,7 @@ export function createRunWriteBatcher(options: { connectionString: string; onErr
       for (const part of [PARTS[table](`$${parameters.length}`)].flat()) parts.push(`w${parts.length} AS (${part})`);
     }
     try {
-      if (parts.length > 0) await pool.query(`WITH ${parts.join(",\n")} SELECT 1`, parameters);
+      if (parts.length > 0) await runPrepared(pool, `WITH ${parts.join(",\n")} SELECT 1`, parameters);
       for (const waiter of batchWaiters) waiter.resolve();
     } catch (error) {
       for (const waiter of batchWaiters) waiter.reject(error);
@@ -228,7 +264,7 @@ export function createRunWriteBatcher(options: { connectionString: string; onErr
     },
     /** Runs one statement on a connection of its own (not ordered with the batches). */
     async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-      return (await queries.query<R>(text, values)).rows;
+      return (await runPrepared<R>(queries, text, values)).rows;
     },
     async close(): Promise<void> {
       closed = true;

@@ -39,13 +39,27 @@ export function openSseStream(request: IncomingMessage, response: ServerResponse
     for (const listener of listeners) listener();
   };
   response.on("close", finish);
+  // Events written in one turn go out in one packet: a run emits several at once (a node's end, the
+  // next one's start), and each write would otherwise be a system call and a chunk of its own.
+  let corked = false;
+  const write = (text: string) => {
+    if (!corked) {
+      corked = true;
+      response.cork();
+      process.nextTick(() => {
+        corked = false;
+        response.uncork();
+      });
+    }
+    response.write(text);
+  };
   return {
     send(data, id) {
       if (closed) return;
-      response.write(`${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
+      write(`${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
     },
     raw(text) {
-      if (!closed) response.write(text);
+      if (!closed) write(text);
     },
     end() {
       if (closed) return;

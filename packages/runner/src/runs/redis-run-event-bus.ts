@@ -11,17 +11,17 @@ export interface RedisRunEventBusOptions {
 
 type Listener = (event: SequencedRunEvent) => void;
 
-interface Channel {
-  /** One entry per subscription (the same function may subscribe twice). */
-  subscriptions: Set<{ listener: Listener }>;
-  ready: Promise<void>;
-}
+/** One entry per subscription (the same function may subscribe twice). */
+type Channel = Set<{ listener: Listener }>;
 
 /**
  * The run event bus of scaled mode: Redis pub/sub, one channel per run (`<prefix>:run-events:<runId>`),
- * so an event a worker publishes reaches the SSE stream a web process serves. One publishing and one
- * subscribing connection per process, opened on first use; a channel is subscribed while at least one
- * listener in this process follows the run. Events travel as the JSON of `SequencedRunEvent`.
+ * so an event a worker publishes reaches the SSE stream a web process serves. One publishing connection
+ * (commands of one turn pipelined) and one subscribing connection per process, opened on first use.
+ * The subscriber holds ONE pattern subscription to the deployment's run channels, made once, rather
+ * than a subscription per run: following a run then costs no round trip to Redis before the run can be
+ * queued (ADR 0019), and messages of runs nobody here follows are dropped by their channel name, unread.
+ * Events travel as the JSON of `SequencedRunEvent`.
  *
  * Pub/sub delivers at most once, in the order one process published: a subscriber that was not
  * connected misses events, which is why streams replay stored events first (the recorder writes each
@@ -30,7 +30,7 @@ interface Channel {
 export function createRedisRunEventBus(options: RedisRunEventBusOptions): RunEventBus {
   const channelOf = (runId: string) => `${options.prefix}:run-events:${runId}`;
   // Publishing fails fast when Redis is away (the event is stored anyway); the subscriber waits and resubscribes.
-  const publisher = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const publisher = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
   const subscriber = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
   // ioredis reconnects by itself; failed commands are reported where they are awaited.
   publisher.on("error", () => undefined);
@@ -38,8 +38,9 @@ export function createRedisRunEventBus(options: RedisRunEventBusOptions): RunEve
   const channels = new Map<string, Channel>();
   let closed = false;
   let publishFailureReported = false;
+  let following: Promise<void> | undefined;
 
-  subscriber.on("message", (channelName: string, message: string) => {
+  subscriber.on("pmessage", (_pattern: string, channelName: string, message: string) => {
     const channel = channels.get(channelName);
     if (channel === undefined) return;
     let event: SequencedRunEvent;
@@ -48,9 +49,9 @@ export function createRedisRunEventBus(options: RedisRunEventBusOptions): RunEve
     } catch {
       return;
     }
-    for (const subscription of [...channel.subscriptions]) {
+    for (const subscription of [...channel]) {
       // A listener is removed while we iterate: it gets nothing more.
-      if (!channel.subscriptions.has(subscription)) continue;
+      if (!channel.has(subscription)) continue;
       try {
         subscription.listener(event);
       } catch (error) {
@@ -79,25 +80,25 @@ export function createRedisRunEventBus(options: RedisRunEventBusOptions): RunEve
 
     subscribe(runId, listener) {
       if (closed) return noSubscription();
+      if (following === undefined) {
+        following = subscriber.psubscribe(channelOf("*")).then(() => undefined);
+        // Whoever awaits `ready` sees a failure; nobody awaiting it is no unhandled rejection.
+        following.catch(() => undefined);
+      }
       const name = channelOf(runId);
       let channel = channels.get(name);
       if (channel === undefined) {
-        const ready = subscriber.subscribe(name).then(() => undefined);
-        // Whoever awaits `ready` sees a failure; nobody awaiting it is no unhandled rejection.
-        ready.catch(() => undefined);
-        channel = { subscriptions: new Set(), ready };
+        channel = new Set();
         channels.set(name, channel);
       }
       const subscription = { listener };
       const current = channel;
-      current.subscriptions.add(subscription);
+      current.add(subscription);
       const unsubscribe = () => {
-        if (!current.subscriptions.delete(subscription)) return;
-        if (current.subscriptions.size > 0 || channels.get(name) !== current) return;
-        channels.delete(name);
-        if (!closed) subscriber.unsubscribe(name).catch(() => undefined);
+        if (!current.delete(subscription)) return;
+        if (current.size === 0 && channels.get(name) === current) channels.delete(name);
       };
-      return Object.assign(unsubscribe, { ready: current.ready });
+      return Object.assign(unsubscribe, { ready: following });
     },
 
     async close() {

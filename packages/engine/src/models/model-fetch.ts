@@ -14,8 +14,9 @@ import https from "node:https";
  * "fetch failed" with the socket error (`ECONNREFUSED`, …) as its cause, so they read the same.
  */
 export function createModelFetch(): typeof globalThis.fetch {
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+  // Nagle off: a request and its answer are small writes that should leave at once.
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, noDelay: true } as http.AgentOptions);
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, noDelay: true } as https.AgentOptions);
 
   return (input, init) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);

@@ -15,8 +15,8 @@ import https from "node:https";
  */
 export function createModelFetch(): typeof globalThis.fetch {
   // Nagle off: a request and its answer are small writes that should leave at once.
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, noDelay: true } as http.AgentOptions);
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, noDelay: true } as https.AgentOptions);
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
 
   return (input, init) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);

@@ -91,7 +91,8 @@ async function measure(url: string, key: string): Promise<{ levels: Record<strin
       body: { inputs: { query: PROMPT }, user: "bench", response_mode: "blocking" },
       concurrency,
       requests: concurrency === 1 ? Math.min(500, requests) : requests,
-      warmup: concurrency === 1 ? 50 : concurrency * 4,
+      // Steady state: enough calls first for V8 to have optimised the hot path (50 were not).
+      warmup: concurrency === 1 ? 300 : concurrency * 4,
       expect: REPLY,
     });
     if (result.firstError) console.error(`c${concurrency}: ${result.errors} errors, first: ${result.firstError}`);
@@ -163,7 +164,7 @@ const direct = await runLoad({
   body: { model: "small", messages: [{ role: "user", content: PROMPT }], stream: false },
   concurrency: 1,
   requests: 500,
-  warmup: 50,
+  warmup: 300,
   expect: REPLY,
 });
 console.error(`direct: ${JSON.stringify(direct)}`);

@@ -24,8 +24,12 @@ export function openSseStream(request: IncomingMessage, response: ServerResponse
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  response.flushHeaders();
   request.socket.setNoDelay(true);
+  // The headers leave with the first events, or alone at the end of this turn of the event loop when
+  // there are none yet: one write fewer before the run's first events, off the path to its first token.
+  setImmediate(() => {
+    if (!response.headersSent && !response.writableEnded) response.flushHeaders();
+  });
   let closed = false;
   const listeners: Array<() => void> = [];
   const ping = setInterval(() => {
@@ -39,14 +43,15 @@ export function openSseStream(request: IncomingMessage, response: ServerResponse
     for (const listener of listeners) listener();
   };
   response.on("close", finish);
-  // Events written in one turn go out in one packet: a run emits several at once (a node's end, the
-  // next one's start), and each write would otherwise be a system call and a chunk of its own.
+  // Events written in one turn of the event loop go out in one packet: a run emits several at once (a
+  // node's end, the next one's start, a model's tokens read together), and each write would otherwise
+  // be a system call and a chunk of its own.
   let corked = false;
   const write = (text: string) => {
     if (!corked) {
       corked = true;
       response.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         corked = false;
         response.uncork();
       });

@@ -26,6 +26,12 @@ describe("createModelFetch", () => {
           release = () => response.end("data: two\n\n");
         } else if (request.url === "/hang") {
           release = () => response.end();
+        } else if (request.url === "/moved") {
+          response.writeHead(308, { location: "/json" });
+          response.end();
+        } else if (request.url === "/loop") {
+          response.writeHead(302, { location: "/loop" });
+          response.end();
         } else if (request.url === "/fail") {
           response.writeHead(500, { "content-type": "application/json" });
           response.end(JSON.stringify({ error: { message: "the GPU fell over" } }));
@@ -75,6 +81,13 @@ describe("createModelFetch", () => {
     const empty = await fetch(`${base}/nothing`);
     expect(empty.status).toBe(204);
     expect(await empty.text()).toBe("");
+  });
+
+  it("follows redirects as fetch does (308 keeps the method and body), and gives up on a loop", async () => {
+    const fetch = createModelFetch();
+    const moved = await fetch(`${base}/moved`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ n: 1 }) });
+    expect(await moved.json()).toEqual({ method: "POST", body: { n: 1 } });
+    await expect(fetch(`${base}/loop`)).rejects.toMatchObject({ name: "TypeError", cause: { message: "more than 5 redirects" } });
   });
 
   it("rejects with the signal's reason when aborted, before or during the request", async () => {

@@ -8,8 +8,8 @@ import https from "node:https";
  * (CPU and latency) than this; with local models answering in milliseconds, that is Tandem's own
  * overhead and worth removing (ADR 0019).
  *
- * It does what the SDKs use: string or byte bodies, headers, an abort signal, the status and headers
- * of the response, and its body whole (JSON) or streamed (`text/event-stream`, NDJSON). Anything else
+ * It does what the SDKs use: string or byte bodies, headers, an abort signal, redirects, the status and
+ * headers of the response, and its body whole (JSON) or streamed (`text/event-stream`, NDJSON). Anything else
  * (other body types) goes to the built-in fetch. Connection errors reject like undici's, a TypeError
  * "fetch failed" with the socket error (`ECONNREFUSED`, …) as its cause, so they read the same.
  */
@@ -18,7 +18,7 @@ export function createModelFetch(): typeof globalThis.fetch {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
 
-  return (input, init) => {
+  const modelFetch: typeof globalThis.fetch = (input, init) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const body = init?.body;
     const sendable = body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
@@ -45,6 +45,21 @@ export function createModelFetch(): typeof globalThis.fetch {
           else if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
         }
         const status = response.statusCode ?? 502;
+        const location = response.headers.location;
+        if (REDIRECTS.has(status) && location !== undefined && init?.redirect !== "manual") {
+          // Followed as fetch does: 307/308 keep the method and body, the others become a GET.
+          response.resume();
+          const redirects = (redirectCounts.get(init ?? NO_INIT) ?? 0) + 1;
+          if (redirects > MAX_REDIRECTS) {
+            reject(new TypeError("fetch failed", { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) }));
+            return;
+          }
+          const keep = status === 307 || status === 308;
+          const next: RequestInit = keep ? { ...init } : { ...init, method: "GET", body: null };
+          redirectCounts.set(next, redirects);
+          resolve(modelFetch(new URL(location, url), next));
+          return;
+        }
         const responseInit = { status, statusText: response.statusMessage ?? "", headers: responseHeaders };
         const nullBody = status === 204 || status === 304 || responseHeaders.get("content-length") === "0";
         const type = responseHeaders.get("content-type") ?? "";
@@ -83,7 +98,14 @@ export function createModelFetch(): typeof globalThis.fetch {
       request.end(payload);
     });
   };
+  return modelFetch;
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/** How many redirects led to a request, by its init (a fresh object per hop). */
+const redirectCounts = new WeakMap<RequestInit, number>();
+const NO_INIT: RequestInit = {};
 
 /** What an aborted fetch rejects with: the signal's reason when it is an error, as undici does, or an AbortError. */
 function abortReason(signal: AbortSignal | undefined): Error {

@@ -175,12 +175,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunOutco
 async function runDirectly(graph: CompiledGraph, environment: ExecutionEnvironment, maxSteps: number): Promise<RunStateValue> {
   const scope = { records: {} as NodeRecords };
   const step = await stepGraph(graph, scope, environment, { inlineImpure: true, budget: maxSteps });
-  const exceeded = step.executed >= maxSteps && !step.failure && hasWork(graph, scope.records);
-  const failure = step.failure
-    ? { nodeId: step.failure.nodeId, error: `${step.failure.title}: ${step.failure.error}` }
-    : exceeded
-      ? { nodeId: "", error: `The run reached its limit of ${maxSteps} steps. Raise settings.maxSteps if this is expected.` }
-      : null;
+  const failure = failureOf(step, step.executed >= maxSteps && hasWork(graph, scope.records), maxSteps);
   return { records: scope.records, pending: [], executed: step.executed, indexUsed: 0, failure };
 }
 
@@ -233,12 +228,7 @@ async function advance(state: RunStateValue, config: LangGraphRunnableConfig): P
   }
   const newRecords: NodeRecords = {};
   for (const [id, record] of Object.entries(scope.records)) if (state.records[id] !== record) newRecords[id] = record;
-  const exceeded = executed >= budget && !step.failure && hasWork(graph, scope.records);
-  const failure = step.failure
-    ? { nodeId: step.failure.nodeId, error: `${step.failure.title}: ${step.failure.error}` }
-    : exceeded
-      ? { nodeId: "", error: `The run reached its limit of ${maxSteps} steps. Raise settings.maxSteps if this is expected.` }
-      : null;
+  const failure = failureOf(step, executed >= budget && hasWork(graph, scope.records), maxSteps);
   // One ready side effect runs in the next advance step (numbered when it runs); more go to slots,
   // numbered now so a resumed slot keeps its number. Beyond the slots, they wait for the next round.
   const ready = failure ? [] : step.pending.slice(0, MAX_PARALLEL_NODES);
@@ -326,6 +316,13 @@ function runOutputs(document: WorkflowDocument, graph: CompiledGraph, records: N
   }
   const end = graph.order.find((entry) => entry.node.type === "end" && records[entry.node.id]?.status === "succeeded");
   return end ? { ...records[end.node.id]?.outputs } : {};
+}
+
+/** What stops a run after a step: a node that failed, or the step limit reached with nodes left to run. */
+function failureOf(step: StepResult, budgetSpentWithWorkLeft: boolean, maxSteps: number): Failure | null {
+  if (step.failure) return { nodeId: step.failure.nodeId, error: `${step.failure.title}: ${step.failure.error}` };
+  if (budgetSpentWithWorkLeft) return { nodeId: "", error: `The run reached its limit of ${maxSteps} steps. Raise settings.maxSteps if this is expected.` };
+  return null;
 }
 
 function hasWork(graph: CompiledGraph, records: NodeRecords): boolean {

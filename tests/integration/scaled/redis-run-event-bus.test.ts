@@ -131,17 +131,26 @@ describe.skipIf(!redisUp)("the Redis run event bus (scaled mode)", () => {
   });
 
   it("closes both connections; a closed bus publishes and delivers nothing", async () => {
-    const bus = createRedisRunEventBus({ redisUrl: services.redis.url, prefix });
+    const ownPrefix = uniquePrefix("bus-close");
+    const bus = createRedisRunEventBus({ redisUrl: services.redis.url, prefix: ownPrefix });
+    const connections = async () => ((await inspector.call("CLIENT", "LIST")) as string).split("\n").filter((line) => line.includes(`name=${ownPrefix}:run-events:`)).length;
     const heard: number[] = [];
     const unsubscribe = bus.subscribe("run-5", ({ seq }) => heard.push(seq));
     await unsubscribe.ready;
+    bus.publish("run-5", delta("run-5", 0));
+    await waitFor(() => (heard.length === 1 ? true : undefined), { what: "the bus's own event" });
+    expect(await connections()).toBe(2);
     await bus.close();
+    await waitFor(async () => ((await connections()) === 0 ? true : undefined), { what: "the bus's connections to close" });
+    // Closed: it publishes nothing and delivers nothing, even what another process of the deployment publishes.
+    const other = createRedisRunEventBus({ redisUrl: services.redis.url, prefix: ownPrefix });
     bus.publish("run-5", delta("run-5", 1));
     const after = bus.subscribe("run-5", ({ seq }) => heard.push(seq));
     await after.ready;
-    worker.publish("run-5", delta("run-5", 2));
-    await flush(worker, web);
-    expect(heard).toEqual([]);
+    other.publish("run-5", delta("run-5", 2));
+    await flush(other, other);
+    expect(heard).toEqual([0]);
+    await other.close();
     after();
     unsubscribe();
     await bus.close();

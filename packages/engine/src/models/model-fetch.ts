@@ -18,7 +18,7 @@ export function createModelFetch(): typeof globalThis.fetch {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
 
-  const modelFetch: typeof globalThis.fetch = (input, init) => {
+  const send = (input: Parameters<typeof globalThis.fetch>[0], init: RequestInit | undefined, redirects: number): Promise<Response> => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const body = init?.body;
     const sendable = body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
@@ -49,15 +49,12 @@ export function createModelFetch(): typeof globalThis.fetch {
         if (REDIRECTS.has(status) && location !== undefined && init?.redirect !== "manual") {
           // Followed as fetch does: 307/308 keep the method and body, the others become a GET.
           response.resume();
-          const redirects = (redirectCounts.get(init ?? NO_INIT) ?? 0) + 1;
-          if (redirects > MAX_REDIRECTS) {
+          if (redirects >= MAX_REDIRECTS) {
             reject(new TypeError("fetch failed", { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) }));
             return;
           }
           const keep = status === 307 || status === 308;
-          const next: RequestInit = keep ? { ...init } : { ...init, method: "GET", body: null };
-          redirectCounts.set(next, redirects);
-          resolve(modelFetch(new URL(location, url), next));
+          resolve(send(new URL(location, url), keep ? init : { ...init, method: "GET", body: null }, redirects + 1));
           return;
         }
         const responseInit = { status, statusText: response.statusMessage ?? "", headers: responseHeaders };
@@ -98,14 +95,11 @@ export function createModelFetch(): typeof globalThis.fetch {
       request.end(payload);
     });
   };
-  return modelFetch;
+  return (input, init) => send(input, init, 0);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
-/** How many redirects led to a request, by its init (a fresh object per hop). */
-const redirectCounts = new WeakMap<RequestInit, number>();
-const NO_INIT: RequestInit = {};
 
 /** What an aborted fetch rejects with: the signal's reason when it is an error, as undici does, or an AbortError. */
 function abortReason(signal: AbortSignal | undefined): Error {

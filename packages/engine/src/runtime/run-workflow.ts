@@ -10,7 +10,7 @@ import type { ExecutionEnvironment } from "./execution-scope.ts";
 import type { NodeRecord, NodeRecords } from "./node-record.ts";
 import type { RunEventSink } from "./run-events.ts";
 import { createSideEffectDurability, type SideEffectDurability } from "./side-effect-durability.ts";
-import { stepGraph, type StepResult } from "./step-graph.ts";
+import { nodeFailure, stepGraph, type StepResult } from "./step-graph.ts";
 
 export interface RunWorkflowOptions {
   runId: string;
@@ -222,7 +222,7 @@ async function advance(state: RunStateValue, config: LangGraphRunnableConfig): P
     executed += 1;
     step =
       record.status === "failed"
-        ? { pending: [], executed: 0, failure: { nodeId: entry.node.id, title: entry.node.title || entry.node.id, error: record.error ?? "failed" } }
+        ? { pending: [], executed: 0, failure: nodeFailure(entry, record) }
         : await stepGraph(graph, scope, environment, { inlineImpure: false, budget: budget - executed });
     executed += step.executed;
   }

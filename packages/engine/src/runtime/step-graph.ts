@@ -3,7 +3,7 @@ import type { WorkflowEdge } from "../schema/workflow-document.ts";
 import type { CompiledGraph, CompiledNode } from "./compile-graph.ts";
 import type { ExecutionEnvironment, ExecutionScope } from "./execution-scope.ts";
 import { executeNode } from "./execute-node.ts";
-import type { NodeRecords } from "./node-record.ts";
+import type { NodeRecord, NodeRecords } from "./node-record.ts";
 
 export interface StepResult {
   /** Ready nodes with side effects, left for the caller to run in their own checkpointed step. */
@@ -48,10 +48,15 @@ export async function stepGraph(
     records[id] = record;
     executed += 1;
     if (record.status === "failed") {
-      return { pending: [], executed, failure: { nodeId: id, title: entry.node.title || id, error: record.error ?? "failed" } };
+      return { pending: [], executed, failure: nodeFailure(entry, record) };
     }
   }
   return { pending, executed };
+}
+
+/** How a node that failed (with the "fail" strategy) stops the run. */
+export function nodeFailure(entry: CompiledNode, record: NodeRecord): NonNullable<StepResult["failure"]> {
+  return { nodeId: entry.node.id, title: entry.node.title || entry.node.id, error: record.error ?? "failed" };
 }
 
 type Readiness = { state: "wait" } | { state: "skip" } | { state: "run"; predecessor: string | null };

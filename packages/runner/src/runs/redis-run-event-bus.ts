@@ -30,8 +30,9 @@ type Channel = Set<{ listener: Listener }>;
 export function createRedisRunEventBus(options: RedisRunEventBusOptions): RunEventBus {
   const channelOf = (runId: string) => `${options.prefix}:run-events:${runId}`;
   // Publishing fails fast when Redis is away (the event is stored anyway); the subscriber waits and resubscribes.
-  const publisher = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
-  const subscriber = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+  // Named after the deployment's prefix, so an operator (and a test) can tell them in CLIENT LIST.
+  const publisher = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: `${options.prefix}:run-events:publisher` });
+  const subscriber = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: `${options.prefix}:run-events:subscriber` });
   // ioredis reconnects by itself; failed commands are reported where they are awaited.
   publisher.on("error", () => undefined);
   subscriber.on("error", () => undefined);

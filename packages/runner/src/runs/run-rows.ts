@@ -1,6 +1,13 @@
 import type { Run } from "@tandem/db";
 import type { RunWriteBatcher } from "./run-write-batcher.ts";
 
+/**
+ * The version of a workspace's model providers, as the column "providers_version": their row versions,
+ * which change whenever a provider is added, changed or removed (see EngineServicesFactory).
+ */
+const providersVersionOf = (workspaceId: string) =>
+  `(SELECT COALESCE(string_agg(p."xmin"::text, ',' ORDER BY p."id"), '') FROM "model_providers" p WHERE p."workspace_id" = ${workspaceId}) AS "providers_version"`;
+
 /** What the run-workflow job reads of a run: one statement (the run and its workspace's settings). */
 export interface RunForJob {
   id: string;
@@ -48,8 +55,7 @@ export async function loadRunForJob(batcher: RunWriteBatcher, runId: string): Pr
     `SELECT r."id", r."workspace_id", r."app_id", r."app_version_id", r."status"::text AS "status", r."document", r."inputs", r."query", r."history",
             r."end_user", r."conversation_id", r."callback_url", r."created_at" AT TIME ZONE 'UTC' AS "created_at",
             r."started_at" AT TIME ZONE 'UTC' AS "started_at", w."settings",
-            -- Changes whenever a provider of the workspace is added, changed or removed (row versions).
-            (SELECT COALESCE(string_agg(p."xmin"::text, ',' ORDER BY p."id"), '') FROM "model_providers" p WHERE p."workspace_id" = r."workspace_id") AS "providers_version"
+            ${providersVersionOf('r."workspace_id"')}
        FROM "runs" r JOIN "workspaces" w ON w."id" = r."workspace_id"
       WHERE r."id" = $1`,
     [runId],
@@ -90,9 +96,6 @@ export interface NewApiRun {
   apiKeyId: string;
 }
 
-/** An inserted run as the job reads it, with when it was created. */
-export type InsertedApiRun = RunForJob;
-
 /**
  * Inserts queued API runs: the inserts asked for in one turn of the event loop go in one statement
  * (under load, dozens of requests cost one round trip), which returns each run with its workspace's
@@ -101,7 +104,7 @@ export type InsertedApiRun = RunForJob;
  * fails, its runs are inserted one by one, so a bad one fails alone.
  */
 export function createApiRunInserter(batcher: RunWriteBatcher) {
-  let queued: Array<{ run: NewApiRun & { id: string }; resolve: (run: InsertedApiRun | null) => void; reject: (error: unknown) => void }> = [];
+  let queued: Array<{ run: NewApiRun & { id: string }; resolve: (run: RunForJob | null) => void; reject: (error: unknown) => void }> = [];
 
   async function insertBatch(batch: typeof queued): Promise<void> {
     try {
@@ -116,7 +119,7 @@ export function createApiRunInserter(batcher: RunWriteBatcher) {
            ON CONFLICT DO NOTHING
            RETURNING "id", "workspace_id", "created_at")
          SELECT i."id", i."created_at" AT TIME ZONE 'UTC' AS "created_at", w."settings",
-                (SELECT COALESCE(string_agg(p."xmin"::text, ',' ORDER BY p."id"), '') FROM "model_providers" p WHERE p."workspace_id" = i."workspace_id") AS "providers_version"
+                ${providersVersionOf('i."workspace_id"')}
            FROM inserted i JOIN "workspaces" w ON w."id" = i."workspace_id"`,
         [
           JSON.stringify(
@@ -170,7 +173,7 @@ export function createApiRunInserter(batcher: RunWriteBatcher) {
 
   return {
     /** Inserts the run (its id chosen by the caller); resolves to it, or to null when its idempotency key is taken. */
-    insert(run: NewApiRun & { id: string }): Promise<InsertedApiRun | null> {
+    insert(run: NewApiRun & { id: string }): Promise<RunForJob | null> {
       return new Promise((resolve, reject) => {
         queued.push({ run, resolve, reject });
         if (queued.length > 1) return;
@@ -187,7 +190,7 @@ export function createApiRunInserter(batcher: RunWriteBatcher) {
 export type ApiRunInserter = ReturnType<typeof createApiRunInserter>;
 
 /** A queued run as the API reports it, from what was inserted. */
-export function insertedRunRow(run: InsertedApiRun, input: NewApiRun): Run {
+export function insertedRunRow(run: RunForJob, input: NewApiRun): Run {
   return {
     id: run.id,
     workspaceId: input.workspaceId,

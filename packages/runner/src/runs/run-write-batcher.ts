@@ -156,38 +156,36 @@ function prepare(writes: RunWrites): RunWrites {
   };
 }
 
-/** Names of the statements prepared so far, by text. */
-const statementNames = new Map<string, string>();
-/** A name per connection, part of its statements' names (see runPrepared). */
-const connectionNames = new WeakMap<pg.PoolClient, string>();
-/** This process's part of those: other processes may share the embedded database's one session. */
-const processToken = randomBytes(4).toString("hex");
-let connectionsSeen = 0;
-
 /**
- * Runs a statement as a named prepared statement: each connection parses and plans it once, and later
- * runs only bind values (the hot path runs the same few statements for every run). Names are unique
- * per process and connection because embedded Postgres serves every connection, from every process,
- * from one session, where a second connection preparing the same name would fail. (A process that
- * ends leaves its few statements in that session until the database restarts.)
+ * Runs statements as named prepared statements: each connection parses and plans a statement once,
+ * and later runs only bind values (the hot path runs the same few statements for every run). Names are
+ * unique per batcher and connection because embedded Postgres serves every connection, from every
+ * process, from one session, where a second connection preparing the same name would fail. (A process
+ * that ends leaves its few statements in that session until the database restarts.)
  */
-async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    name = `tandem_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
-    statementNames.set(text, name);
-  }
-  const client = await pool.connect();
-  try {
-    let connection = connectionNames.get(client);
-    if (connection === undefined) {
-      connection = `${processToken}_${(connectionsSeen += 1)}`;
-      connectionNames.set(client, connection);
+function createPreparedStatements() {
+  const names = new Map<string, string>();
+  const connections = new WeakMap<pg.PoolClient, string>();
+  const token = randomBytes(4).toString("hex");
+  let connectionsSeen = 0;
+  return async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `tandem_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+      names.set(text, name);
     }
-    return await client.query<R>({ name: `${name}_${connection}`, text, values });
-  } finally {
-    client.release();
-  }
+    const client = await pool.connect();
+    try {
+      let connection = connections.get(client);
+      if (connection === undefined) {
+        connection = `${token}_${(connectionsSeen += 1)}`;
+        connections.set(client, connection);
+      }
+      return await client.query<R>({ name: `${name}_${connection}`, text, values });
+    } finally {
+      client.release();
+    }
+  };
 }
 
 const empty = (): RunWrites => ({ events: [], nodeExecutions: [], checkpoints: [], checkpointWrites: [], checkpointDeletes: [], runUpdates: [] });
@@ -206,6 +204,7 @@ export function createRunWriteBatcher(options: { connectionString: string; onErr
   // Reads and single-row statements of the hot path, on their own connections so they never wait behind a batch.
   const queries = new pg.Pool({ connectionString: options.connectionString, max: 4, idleTimeoutMillis: 0 });
   queries.on("error", (error) => options.onError?.(error));
+  const runPrepared = createPreparedStatements();
   let pending = empty();
   let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let scheduled = false;
